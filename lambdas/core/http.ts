@@ -1,0 +1,120 @@
+// The one way pullwatch calls an upstream registry: timeout, body cap, User-Agent, same-registry redirects, typed errors.
+import { UpstreamError } from './errors.ts';
+
+export interface HttpSettings {
+  timeoutMs: number;
+  maxBytes: number;
+  userAgent: string;
+}
+
+export interface UpstreamRequest {
+  url: string;
+  accept: string;
+  /** Hosts (host[:port]) a redirect may lead to: the registry's own. */
+  allowedHosts: readonly string[];
+  headers?: Record<string, string>;
+  userAgent?: string;
+}
+
+export interface UpstreamResponse {
+  url: string;
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+const MAX_REDIRECTS = 5;
+/** Wait used when a 429 names no time: long enough not to hammer, short enough to catch up in the same poll. */
+const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
+
+/** GETs an upstream URL; any answer but 2xx becomes an UpstreamError of the matching kind. */
+export async function getUpstream(request: UpstreamRequest, settings: HttpSettings, now: () => number = Date.now): Promise<UpstreamResponse> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), settings.timeoutMs);
+  let url = request.url;
+  try {
+    for (let hop = 0; ; hop++) {
+      const response = await fetch(url, {
+        redirect: 'manual',
+        signal: abort.signal,
+        headers: { accept: request.accept, 'user-agent': request.userAgent ?? settings.userAgent, ...request.headers },
+      });
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
+        await response.body?.cancel();
+        const next = new URL(location, url);
+        if (!request.allowedHosts.includes(next.host)) {
+          throw new UpstreamError('format_changed', request.url, `redirected off the registry to ${next.host}`);
+        }
+        if (hop >= MAX_REDIRECTS) throw new UpstreamError('format_changed', request.url, `more than ${MAX_REDIRECTS} redirects`);
+        url = next.href;
+        continue;
+      }
+      if (response.status < 200 || response.status >= 300) {
+        await response.body?.cancel();
+        throw statusError(url, response, now());
+      }
+      const body = await readCapped(response, settings.maxBytes, url);
+      return { url, status: response.status, headers: response.headers, body };
+    }
+  } catch (error) {
+    if (error instanceof UpstreamError) throw error;
+    if (abort.signal.aborted) throw new UpstreamError('transient', url, `no complete answer within ${settings.timeoutMs} ms`);
+    throw new UpstreamError('transient', url, `request failed: ${(error as Error).cause ?? (error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Parses a JSON body; a body that is not JSON means the upstream changed, never an empty result. */
+export function parseJsonBody(response: UpstreamResponse): unknown {
+  try {
+    return JSON.parse(response.body);
+  } catch {
+    throw new UpstreamError('format_changed', response.url, `body is not JSON: ${JSON.stringify(response.body.slice(0, 80))}`);
+  }
+}
+
+/** When a rate-limited client may retry: `Retry-After` (seconds or HTTP date) or `X-Retry-After` (unix seconds). */
+export function retryAtFrom(headers: Headers, now: number): number | undefined {
+  const retryAfter = headers.get('retry-after')?.trim();
+  if (retryAfter) {
+    if (/^\d+$/.test(retryAfter)) return now + Number(retryAfter) * 1000;
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(now, date);
+  }
+  const unix = headers.get('x-retry-after')?.trim();
+  if (unix && /^\d+$/.test(unix)) return Math.max(now, Number(unix) * 1000);
+  return undefined;
+}
+
+function statusError(url: string, response: Response, now: number): UpstreamError {
+  const { status } = response;
+  if (status === 404 || status === 410) return new UpstreamError('not_found', url, `HTTP ${status}`);
+  if (status === 401 || status === 403) return new UpstreamError('auth', url, `HTTP ${status}`);
+  if (status === 429) {
+    const retryAt = retryAtFrom(response.headers, now) ?? now + DEFAULT_RATE_LIMIT_WAIT_MS;
+    return new UpstreamError('rate_limited', url, `HTTP 429, retry after ${new Date(retryAt).toISOString()}`, retryAt);
+  }
+  if (status >= 500) return new UpstreamError('transient', url, `HTTP ${status}`);
+  return new UpstreamError('format_changed', url, `unexpected HTTP ${status}`);
+}
+
+async function readCapped(response: Response, maxBytes: number, url: string): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw new UpstreamError('format_changed', url, `body of ${declared} bytes exceeds the ${maxBytes}-byte cap`);
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      throw new UpstreamError('format_changed', url, `body exceeds the ${maxBytes}-byte cap`);
+    }
+    chunks.push(chunk);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}

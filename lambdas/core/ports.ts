@@ -1,0 +1,39 @@
+// The storage and queue ports the domain needs; adapters live in lambdas/stores and lambdas/local.
+import type { UpstreamErrorKind } from './errors.ts';
+import type { Sample } from './samples.ts';
+
+export type RecordedErrorKind = UpstreamErrorKind | 'invalid_ref' | 'unsupported';
+
+export interface RecordedError {
+  kind: RecordedErrorKind;
+  message: string;
+  at: string;
+}
+
+/** One item of the repos table. */
+export interface TrackedRepo {
+  ref: string;
+  enabled: boolean;
+  label?: string;
+  lastSuccessAt?: string;
+  lastError?: RecordedError;
+}
+
+export interface RepoList {
+  list(): Promise<TrackedRepo[]>;
+  /** Adds refs that are not tracked yet; returns the ones it added. */
+  add(refs: readonly string[]): Promise<string[]>;
+  /** Outcomes are recorded only on refs still tracked: a ref removed mid-collection stays removed. */
+  recordSuccess(ref: string, at: string): Promise<void>;
+  recordError(ref: string, error: RecordedError): Promise<void>;
+}
+
+export interface SeriesStore {
+  write(samples: readonly Sample[]): Promise<void>;
+  /** The newest sample of every repository. */
+  latest(): Promise<Sample[]>;
+}
+
+export interface RefQueue {
+  send(refs: readonly string[]): Promise<void>;
+}

@@ -1,0 +1,33 @@
+// Dispatch Lambda: on each scheduled tick, one queue message per enabled tracked ref.
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { requireEnv } from '../core/config.ts';
+import { planDispatch } from '../core/dispatch.ts';
+import type { RefQueue, RepoList } from '../core/ports.ts';
+import { logger } from '../logger.ts';
+import { storesFromEnv } from '../stores/from-env.ts';
+import { SqsRefQueue } from '../stores/sqs-queue.ts';
+
+export interface DispatchResult {
+  dispatched: number;
+  rejected: number;
+}
+
+export function createDispatchHandler(deps: { repos: Pick<RepoList, 'list'>; queue: RefQueue }): () => Promise<DispatchResult> {
+  return async () => {
+    const plan = planDispatch(await deps.repos.list());
+    for (const error of plan.rejected) logger.warn('skipping a tracked item whose ref is invalid', { ref: error.input, reason: error.reason });
+    await deps.queue.send(plan.refs);
+    logger.info('dispatched', { dispatched: plan.refs.length, rejected: plan.rejected.length });
+    return { dispatched: plan.refs.length, rejected: plan.rejected.length };
+  };
+}
+
+let lambdaHandler: (() => Promise<DispatchResult>) | undefined;
+
+export const handler = (): Promise<DispatchResult> => {
+  lambdaHandler ??= createDispatchHandler({
+    repos: storesFromEnv(process.env).repos,
+    queue: new SqsRefQueue(new SQSClient({}), requireEnv(process.env, 'QUEUE_URL')),
+  });
+  return lambdaHandler();
+};

@@ -1,0 +1,42 @@
+// Local mode's DynamoDB: dynalite in this process, persisted under DATA_DIR, with pullwatch's tables created on first start.
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { reposTableDefinition, seriesTableDefinition } from '../stores/dynamodb/schema.ts';
+
+export const LOCAL_TABLES = { repos: 'pullwatch-repos', series: 'pullwatch-series' } as const;
+
+export interface LocalDynamo {
+  client: DynamoDBClient;
+  close(): Promise<void>;
+}
+
+export async function startLocalDynamo(dataDir: string): Promise<LocalDynamo> {
+  const server = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames);
+  for (const definition of [reposTableDefinition(LOCAL_TABLES.repos), seriesTableDefinition(LOCAL_TABLES.series)]) {
+    if (!existing.has(definition.TableName!)) await client.send(new CreateTableCommand(definition));
+  }
+
+  return {
+    client,
+    async close() {
+      client.destroy();
+      // dynalite's close callback fires once LevelDB has flushed and closed, not merely when the socket does.
+      const closed = new Promise<void>((resolve, reject) => server.close((error?: Error) => (error ? reject(error) : resolve())));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

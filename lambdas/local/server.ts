@@ -1,0 +1,122 @@
+// Local mode: the dispatch, collect and api handlers in one process, on dynalite, with the built dashboard.
+import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { createApiApp } from '../api/app.ts';
+import { createCollectHandler } from '../collect/handler.ts';
+import { ConfigError, type Env, parseDuration, sourceContextFromEnv } from '../core/config.ts';
+import { DEFAULTS } from '../core/defaults.ts';
+import { parseRefs, refString } from '../core/refs.ts';
+import { fetchSamples } from '../core/sources/index.ts';
+import { createDispatchHandler, type DispatchResult } from '../dispatch/handler.ts';
+import { logger } from '../logger.ts';
+import { documentClient, storesFromEnv } from '../stores/from-env.ts';
+import { LOCAL_TABLES, startLocalDynamo } from './dynamo.ts';
+import { InProcessQueue } from './queue.ts';
+
+const DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export interface LocalSettings {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** 0: collect once at start. */
+  pollMs: number;
+  initialRefs: string[];
+}
+
+export interface LocalPullwatch {
+  url: string;
+  settings: LocalSettings;
+  /** Runs one dispatch now; `idle()` tells when its collection has finished. */
+  collect(): Promise<DispatchResult>;
+  idle(): Promise<void>;
+  readonly deadLettered: readonly string[];
+  close(): Promise<void>;
+}
+
+export function localSettingsFromEnv(env: Env): LocalSettings {
+  const port = Number(env.PORT ?? DEFAULTS.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`PORT=${env.PORT} is not a TCP port number`);
+  const { refs, errors } = parseRefs((env.REPOS ?? '').split(',').filter((ref) => ref.trim() !== ''));
+  if (errors.length > 0) throw new ConfigError(`REPOS: ${errors.map((error) => error.message).join('; ')}`);
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    dataDir: env.DATA_DIR ?? DEFAULTS.dataDir,
+    pollMs: parseDuration('POLL_INTERVAL', env.POLL_INTERVAL ?? `${DEFAULTS.pollMinutes}m`),
+    initialRefs: refs.map(refString),
+  };
+}
+
+export async function startLocal(env: Env): Promise<LocalPullwatch> {
+  const settings = localSettingsFromEnv(env);
+  const sources = sourceContextFromEnv(env);
+  await mkdir(settings.dataDir, { recursive: true });
+  const dynamo = await startLocalDynamo(settings.dataDir);
+
+  const { repos, series } = storesFromEnv(
+    { REPOS_TABLE: LOCAL_TABLES.repos, SERIES_STORE: 'dynamodb', SERIES_TABLE: LOCAL_TABLES.series },
+    documentClient(dynamo.client),
+  );
+  const added = await repos.add(settings.initialRefs);
+  if (added.length > 0) logger.info('tracking refs from REPOS', { added });
+
+  const collectHandler = createCollectHandler({ fetchSamples: (ref) => fetchSamples(ref, sources), repos, series, now: () => new Date() });
+  const queue = new InProcessQueue({ deliver: collectHandler, maxReceives: DEFAULTS.maxReceives, redeliveryMs: DEFAULTS.localRedeliveryMs });
+  const dispatch = createDispatchHandler({ repos, queue });
+
+  const pollMinutes = settings.pollMs > 0 ? settings.pollMs / 60_000 : DEFAULTS.pollMinutes;
+  const app = new Hono();
+  app.route('/', createApiApp({ repos, series, pollMinutes }));
+  if (existsSync(DASHBOARD_DIR)) app.use('/*', serveStatic({ root: DASHBOARD_DIR }));
+  else logger.warn('no built dashboard; run `npm run build:web`', { expected: DASHBOARD_DIR });
+
+  const server = await listen(app, settings);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}/`;
+
+  let lastDispatch: Promise<unknown> = Promise.resolve();
+  const collect = () => {
+    const run = dispatch().catch((error: unknown) => {
+      logger.error('dispatch failed', { error });
+      throw error;
+    });
+    lastDispatch = run.catch(() => undefined);
+    return run;
+  };
+  void collect().catch(() => undefined);
+  const poller = settings.pollMs > 0 ? setInterval(() => void collect().catch(() => undefined), settings.pollMs) : undefined;
+
+  return {
+    url,
+    settings,
+    collect,
+    async idle() {
+      await lastDispatch;
+      await queue.idle();
+    },
+    get deadLettered() {
+      return queue.deadLettered;
+    },
+    async close() {
+      clearInterval(poller);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await closed;
+      await queue.close();
+      await dynamo.close();
+    },
+  };
+}
+
+function listen(app: Hono, settings: LocalSettings): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(server));
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,87 @@
+// RepoList on the DynamoDB repos table.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { RecordedError, RepoList, TrackedRepo } from '../../core/ports.ts';
+import { REPOS_PARTITION_KEY } from './schema.ts';
+
+export class DynamoRepoList implements RepoList {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async list(): Promise<TrackedRepo[]> {
+    const repos: TrackedRepo[] = [];
+    for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName })) {
+      for (const item of page.Items ?? []) repos.push(toTrackedRepo(item));
+    }
+    return repos.sort((a, b) => a.ref.localeCompare(b.ref));
+  }
+
+  async add(refs: readonly string[]): Promise<string[]> {
+    const added: string[] = [];
+    for (const ref of new Set(refs)) {
+      const put = new PutCommand({
+        TableName: this.tableName,
+        Item: { [REPOS_PARTITION_KEY]: ref, enabled: true },
+        ConditionExpression: 'attribute_not_exists(#ref)',
+        ExpressionAttributeNames: { '#ref': REPOS_PARTITION_KEY },
+      });
+      if (await ifTracked(this.client.send(put))) added.push(ref);
+    }
+    return added;
+  }
+
+  async recordSuccess(ref: string, at: string): Promise<void> {
+    await ifTracked(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [REPOS_PARTITION_KEY]: ref },
+          UpdateExpression: 'SET last_success_at = :at REMOVE last_error',
+          ConditionExpression: 'attribute_exists(#ref)',
+          ExpressionAttributeNames: { '#ref': REPOS_PARTITION_KEY },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
+    );
+  }
+
+  async recordError(ref: string, error: RecordedError): Promise<void> {
+    await ifTracked(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [REPOS_PARTITION_KEY]: ref },
+          UpdateExpression: 'SET last_error = :error',
+          ConditionExpression: 'attribute_exists(#ref)',
+          ExpressionAttributeNames: { '#ref': REPOS_PARTITION_KEY },
+          ExpressionAttributeValues: { ':error': error },
+        }),
+      ),
+    );
+  }
+}
+
+/** Resolves true when the conditional write went through, false when its condition did not hold. */
+async function ifTracked(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Items may be written by hand in the console: read them leniently. */
+function toTrackedRepo(item: Record<string, unknown>): TrackedRepo {
+  const lastError = item.last_error as RecordedError | undefined;
+  return {
+    ref: String(item[REPOS_PARTITION_KEY]),
+    enabled: item.enabled !== false && item.enabled !== 'false',
+    ...(typeof item.label === 'string' && { label: item.label }),
+    ...(typeof item.last_success_at === 'string' && { lastSuccessAt: item.last_success_at }),
+    ...(lastError && typeof lastError === 'object' && { lastError }),
+  };
+}

@@ -1,0 +1,39 @@
+// Key design of pullwatch's DynamoDB tables, shared by the adapters, local mode's table creation and the stack.
+//
+// repos table:  pk `ref` = canonical ref. Attributes: enabled, label, last_success_at, last_error {kind, message, at}.
+// series table: pk `pk`, sk `sk`, both strings.
+//   sample item: pk = `<registry>:<repo>` (series key), sk = collected_at (ISO-8601, sorts by time)
+//   latest item: pk = `latest`, sk = series key; the newest sample of each repository, so the
+//                summary is one Query. `latest` cannot clash with a series key, which always has a colon.
+// expires_at (epoch seconds) is the TTL attribute once retention is set.
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export const REPOS_PARTITION_KEY = 'ref';
+export const SERIES_PARTITION_KEY = 'pk';
+export const SERIES_SORT_KEY = 'sk';
+export const SERIES_TTL_ATTRIBUTE = 'expires_at';
+export const LATEST_PARTITION = 'latest';
+
+export function reposTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: REPOS_PARTITION_KEY, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: REPOS_PARTITION_KEY, KeyType: 'HASH' }],
+  };
+}
+
+export function seriesTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: SERIES_PARTITION_KEY, AttributeType: 'S' },
+      { AttributeName: SERIES_SORT_KEY, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: SERIES_PARTITION_KEY, KeyType: 'HASH' },
+      { AttributeName: SERIES_SORT_KEY, KeyType: 'RANGE' },
+    ],
+  };
+}

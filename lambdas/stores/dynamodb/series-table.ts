@@ -1,0 +1,98 @@
+// SeriesStore on the DynamoDB series table (key design in schema.ts).
+import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { SeriesStore } from '../../core/ports.ts';
+import type { Registry } from '../../core/refs.ts';
+import { type Sample, seriesKey } from '../../core/samples.ts';
+import { LATEST_PARTITION, SERIES_PARTITION_KEY, SERIES_SORT_KEY } from './schema.ts';
+
+const BATCH_WRITE_LIMIT = 25;
+const UNPROCESSED_RETRIES = 5;
+
+export class DynamoSeriesStore implements SeriesStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async write(samples: readonly Sample[]): Promise<void> {
+    const items = samples.map((sample) => ({ [SERIES_PARTITION_KEY]: seriesKey(sample), [SERIES_SORT_KEY]: sample.collectedAt, ...toAttributes(sample) }));
+    for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
+      await this.batchPut(items.slice(start, start + BATCH_WRITE_LIMIT));
+    }
+    for (const sample of newestPerSeries(samples)) await this.putLatest(sample);
+  }
+
+  async latest(): Promise<Sample[]> {
+    const samples: Sample[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :latest',
+        ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY },
+        ExpressionAttributeValues: { ':latest': LATEST_PARTITION },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) samples.push(fromAttributes(item));
+    return samples;
+  }
+
+  private async batchPut(items: Record<string, unknown>[]): Promise<void> {
+    let requests = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt > UNPROCESSED_RETRIES) throw new Error(`DynamoDB left ${requests.length} series writes unprocessed after ${UNPROCESSED_RETRIES} retries`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+      requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+    }
+  }
+
+  /** Moves the latest item forward only: a late or replayed older sample never hides a newer one. */
+  private async putLatest(sample: Sample): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [SERIES_PARTITION_KEY]: LATEST_PARTITION, [SERIES_SORT_KEY]: seriesKey(sample), ...toAttributes(sample) },
+          ConditionExpression: 'attribute_not_exists(#pk) OR collected_at <= :at',
+          ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY },
+          ExpressionAttributeValues: { ':at': sample.collectedAt },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}
+
+function newestPerSeries(samples: readonly Sample[]): Sample[] {
+  const newest = new Map<string, Sample>();
+  for (const sample of samples) {
+    const current = newest.get(seriesKey(sample));
+    if (!current || current.collectedAt < sample.collectedAt) newest.set(seriesKey(sample), sample);
+  }
+  return [...newest.values()];
+}
+
+function toAttributes(sample: Sample): Record<string, unknown> {
+  return {
+    registry: sample.registry,
+    repo: sample.repo,
+    collected_at: sample.collectedAt,
+    pull_count: sample.pullCount,
+    ...(sample.starCount !== undefined && { star_count: sample.starCount }),
+    ...(sample.lastUpdated !== undefined && { last_updated: sample.lastUpdated }),
+  };
+}
+
+function fromAttributes(item: Record<string, unknown>): Sample {
+  return {
+    registry: item.registry as Registry,
+    repo: String(item.repo),
+    collectedAt: String(item.collected_at),
+    pullCount: Number(item.pull_count),
+    ...(item.star_count !== undefined && { starCount: Number(item.star_count) }),
+    ...(typeof item.last_updated === 'string' && { lastUpdated: item.last_updated }),
+  };
+}

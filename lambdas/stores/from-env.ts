@@ -1,0 +1,36 @@
+// Chooses the store adapters once, at start-up, from the environment the stack (or local mode) sets.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
+import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConfigError, type Env, requireEnv } from '../core/config.ts';
+import type { RepoList, SeriesStore } from '../core/ports.ts';
+import { DynamoRepoList } from './dynamodb/repo-table.ts';
+import { DynamoSeriesStore } from './dynamodb/series-table.ts';
+import { TimestreamSeriesStore } from './timestream/series.ts';
+
+export interface Stores {
+  repos: RepoList;
+  series: SeriesStore;
+}
+
+export function documentClient(client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** `SERIES_STORE=dynamodb` reads `SERIES_TABLE`; `timestream` reads `TIMESTREAM_DATABASE` and `TIMESTREAM_TABLE`. */
+export function storesFromEnv(env: Env, dynamo: DynamoDBDocumentClient = documentClient()): Stores {
+  return { repos: new DynamoRepoList(dynamo, requireEnv(env, 'REPOS_TABLE')), series: seriesStoreFromEnv(env, dynamo) };
+}
+
+function seriesStoreFromEnv(env: Env, dynamo: DynamoDBDocumentClient): SeriesStore {
+  const kind = requireEnv(env, 'SERIES_STORE');
+  if (kind === 'dynamodb') return new DynamoSeriesStore(dynamo, requireEnv(env, 'SERIES_TABLE'));
+  if (kind === 'timestream') {
+    return new TimestreamSeriesStore(new TimestreamWriteClient({}), new TimestreamQueryClient({}), {
+      database: requireEnv(env, 'TIMESTREAM_DATABASE'),
+      table: requireEnv(env, 'TIMESTREAM_TABLE'),
+    });
+  }
+  throw new ConfigError(`SERIES_STORE=${JSON.stringify(kind)}: expected dynamodb or timestream`);
+}

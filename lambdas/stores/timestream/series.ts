@@ -1,0 +1,108 @@
+// SeriesStore on Amazon Timestream: one multi-measure record `pulls` per sample, dimensions registry and repo.
+import { QueryCommand, type QueryResponse, type TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
+import { type MeasureValue, type TimestreamWriteClient, type _Record, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
+import type { SeriesStore } from '../../core/ports.ts';
+import type { Registry } from '../../core/refs.ts';
+import type { Sample } from '../../core/samples.ts';
+
+export const MEASURE_NAME = 'pulls';
+const WRITE_RECORDS_LIMIT = 100;
+/** How far back the summary looks for a repository's newest sample; bounds the data each query scans. */
+const LATEST_LOOKBACK = '35d';
+
+export interface TimestreamTarget {
+  database: string;
+  table: string;
+}
+
+export class TimestreamSeriesStore implements SeriesStore {
+  constructor(
+    private readonly writer: TimestreamWriteClient,
+    private readonly reader: TimestreamQueryClient,
+    private readonly target: TimestreamTarget,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async write(samples: readonly Sample[]): Promise<void> {
+    // A higher Version lets a refreshed sample (same repo and time) replace the stored one.
+    const version = this.now();
+    const records = samples.map((sample) => toRecord(sample, version));
+    for (let start = 0; start < records.length; start += WRITE_RECORDS_LIMIT) {
+      await this.writer.send(
+        new WriteRecordsCommand({
+          DatabaseName: this.target.database,
+          TableName: this.target.table,
+          Records: records.slice(start, start + WRITE_RECORDS_LIMIT),
+        }),
+      );
+    }
+  }
+
+  async latest(): Promise<Sample[]> {
+    const sql = latestQuery(this.target);
+    const samples: Sample[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page: QueryResponse = await this.reader.send(new QueryCommand({ QueryString: sql, ...(nextToken && { NextToken: nextToken }) }));
+      samples.push(...rowsOf(page).map(toSample));
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return samples;
+  }
+}
+
+export function latestQuery({ database, table }: TimestreamTarget): string {
+  return [
+    'SELECT registry, repo, max(time) AS collected_at,',
+    '  max_by(pull_count, time) AS pull_count, max_by(star_count, time) AS star_count, max_by(last_updated, time) AS last_updated',
+    `FROM ${quoteIdentifier(database)}.${quoteIdentifier(table)}`,
+    `WHERE measure_name = '${MEASURE_NAME}' AND time > ago(${LATEST_LOOKBACK})`,
+    'GROUP BY registry, repo',
+  ].join('\n');
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function toRecord(sample: Sample, version: number): _Record {
+  const measures: MeasureValue[] = [{ Name: 'pull_count', Value: String(sample.pullCount), Type: 'BIGINT' }];
+  if (sample.starCount !== undefined) measures.push({ Name: 'star_count', Value: String(sample.starCount), Type: 'BIGINT' });
+  if (sample.lastUpdated !== undefined) measures.push({ Name: 'last_updated', Value: sample.lastUpdated, Type: 'VARCHAR' });
+  return {
+    Dimensions: [
+      { Name: 'registry', Value: sample.registry },
+      { Name: 'repo', Value: sample.repo },
+    ],
+    MeasureName: MEASURE_NAME,
+    MeasureValueType: 'MULTI',
+    MeasureValues: measures,
+    Time: String(Date.parse(sample.collectedAt)),
+    TimeUnit: 'MILLISECONDS',
+    Version: version,
+  };
+}
+
+/** Rows as column-name → scalar value (null where Timestream says NullValue). */
+function rowsOf(page: QueryResponse): Record<string, string | null>[] {
+  const columns = (page.ColumnInfo ?? []).map((column) => column.Name ?? '');
+  return (page.Rows ?? []).map((row) =>
+    Object.fromEntries(columns.map((name, i) => [name, row.Data?.[i]?.NullValue ? null : (row.Data?.[i]?.ScalarValue ?? null)])),
+  );
+}
+
+/** Timestream prints timestamps as `2026-11-23 17:00:00.000000000` (UTC). */
+function isoFromTimestream(text: string): string {
+  return new Date(`${text.replace(' ', 'T').slice(0, 23)}Z`).toISOString();
+}
+
+function toSample(row: Record<string, string | null>): Sample {
+  return {
+    registry: row.registry as Registry,
+    repo: row.repo ?? '',
+    collectedAt: isoFromTimestream(row.collected_at ?? ''),
+    pullCount: Number(row.pull_count),
+    ...(row.star_count != null && { starCount: Number(row.star_count) }),
+    ...(row.last_updated != null && { lastUpdated: row.last_updated }),
+  };
+}
