@@ -1,5 +1,6 @@
 // Reads pullwatch's environment contract (ARCHITECTURE.md) into typed settings, naming any bad value.
 import { DEFAULTS } from './defaults.ts';
+import { Pacer } from './pacing.ts';
 import type { SourceContext } from './sources/context.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -43,6 +44,7 @@ export function sourceContextFromEnv(env: Env, now: () => Date = () => new Date(
       userAgent: DEFAULTS.userAgent,
     },
     now,
+    ghcrPacer: new Pacer(env.GHCR_REQUEST_GAP ? parseDuration('GHCR_REQUEST_GAP', env.GHCR_REQUEST_GAP) : DEFAULTS.ghcrRequestGapMs),
   };
 }
 

@@ -13,6 +13,8 @@ export const DEFAULTS = {
   upstreamTimeoutMs: 15_000,
   upstreamMaxBytes: 2 * 1024 * 1024,
   userAgent: 'pullwatch/0.1 (+container pull statistics)',
+  /** Pause between two GHCR page requests from one collector (FACTS: pace 2–5 s). */
+  ghcrRequestGapMs: 3_000,
 
   /** Receives of one queue message before it is dead-lettered (SQS maxReceiveCount). */
   maxReceives: 3,

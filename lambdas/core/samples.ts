@@ -7,8 +7,13 @@ export interface Sample {
   repo: string;
   /** ISO-8601 UTC time the count was read. */
   collectedAt: string;
-  /** Lifetime pulls as the registry reports them (64-bit safe: kept as a JS number, exact to 2^53). */
+  /**
+   * Lifetime pulls as the registry reports them (kept as a JS number: exact to 2^53, far past 2^31).
+   * With `measure: 'daily_actions'` (Quay): the repository actions of the UTC day starting at collectedAt.
+   */
   pullCount: number;
+  /** Absent for lifetime pull counters. Quay reports daily counts of all repository actions, not pulls. */
+  measure?: 'daily_actions';
   starCount?: number;
   /** When the registry says the repository last changed. */
   lastUpdated?: string;

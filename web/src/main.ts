@@ -7,7 +7,7 @@ interface SummaryRow {
   collected_at: string;
 }
 
-const status = document.querySelector<HTMLParagraphElement>('#status')!;
+const statusLine = document.querySelector<HTMLParagraphElement>('#status')!;
 const table = document.querySelector<HTMLTableElement>('#summary')!;
 
 async function show(): Promise<void> {
@@ -17,11 +17,11 @@ async function show(): Promise<void> {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     rows = (await response.json()) as SummaryRow[];
   } catch (error) {
-    status.textContent = `The pullwatch API cannot be reached (${(error as Error).message}).`;
+    statusLine.textContent = `The pullwatch API cannot be reached (${(error as Error).message}).`;
     return;
   }
   if (rows.length === 0) {
-    status.textContent = 'No pull counts yet. Add a repository (REPOS=dockerhub:library/nginx locally, or an item in the repos table) and wait for the next collection.';
+    statusLine.textContent = 'No pull counts yet. Add a repository (REPOS=dockerhub:library/nginx locally, or an item in the repos table) and wait for the next collection.';
     return;
   }
   const body = table.tBodies[0]!;
@@ -37,7 +37,7 @@ async function show(): Promise<void> {
       return tr;
     }),
   );
-  status.hidden = true;
+  statusLine.hidden = true;
   table.hidden = false;
 }
 

@@ -1,5 +1,6 @@
 // What every source needs to reach its registry: base URLs, HTTP settings and a clock.
 import type { HttpSettings } from '../http.ts';
+import type { Pacer } from '../pacing.ts';
 
 export interface UpstreamUrls {
   dockerhub: string;
@@ -11,6 +12,8 @@ export interface SourceContext {
   urls: UpstreamUrls;
   http: HttpSettings;
   now: () => Date;
+  /** GHCR has no API: its pages are scraped, politely, one request per gap from one collector. */
+  ghcrPacer: Pacer;
 }
 
 /** host[:port] of a base URL, for the redirect allow-list. */

@@ -83,6 +83,7 @@ function toAttributes(sample: Sample): Record<string, unknown> {
     pull_count: sample.pullCount,
     ...(sample.starCount !== undefined && { star_count: sample.starCount }),
     ...(sample.lastUpdated !== undefined && { last_updated: sample.lastUpdated }),
+    ...(sample.measure !== undefined && { measure: sample.measure }),
   };
 }
 
@@ -94,5 +95,6 @@ function fromAttributes(item: Record<string, unknown>): Sample {
     pullCount: Number(item.pull_count),
     ...(item.star_count !== undefined && { starCount: Number(item.star_count) }),
     ...(typeof item.last_updated === 'string' && { lastUpdated: item.last_updated }),
+    ...(item.measure === 'daily_actions' && { measure: 'daily_actions' as const }),
   };
 }

@@ -5,7 +5,8 @@ import type { SeriesStore } from '../../core/ports.ts';
 import type { Registry } from '../../core/refs.ts';
 import type { Sample } from '../../core/samples.ts';
 
-export const MEASURE_NAME = 'pulls';
+/** Lifetime pull counters are `pulls` records; Quay's daily action counts are `actions` records. */
+export const MEASURE_NAMES = { pulls: 'pulls', daily_actions: 'actions' } as const;
 const WRITE_RECORDS_LIMIT = 100;
 /** How far back the summary looks for a repository's newest sample; bounds the data each query scans. */
 const LATEST_LOOKBACK = '35d';
@@ -53,11 +54,11 @@ export class TimestreamSeriesStore implements SeriesStore {
 
 export function latestQuery({ database, table }: TimestreamTarget): string {
   return [
-    'SELECT registry, repo, max(time) AS collected_at,',
+    'SELECT registry, repo, measure_name, max(time) AS collected_at,',
     '  max_by(pull_count, time) AS pull_count, max_by(star_count, time) AS star_count, max_by(last_updated, time) AS last_updated',
     `FROM ${quoteIdentifier(database)}.${quoteIdentifier(table)}`,
-    `WHERE measure_name = '${MEASURE_NAME}' AND time > ago(${LATEST_LOOKBACK})`,
-    'GROUP BY registry, repo',
+    `WHERE measure_name IN ('${MEASURE_NAMES.pulls}', '${MEASURE_NAMES.daily_actions}') AND time > ago(${LATEST_LOOKBACK})`,
+    'GROUP BY registry, repo, measure_name',
   ].join('\n');
 }
 
@@ -74,7 +75,7 @@ function toRecord(sample: Sample, version: number): _Record {
       { Name: 'registry', Value: sample.registry },
       { Name: 'repo', Value: sample.repo },
     ],
-    MeasureName: MEASURE_NAME,
+    MeasureName: MEASURE_NAMES[sample.measure ?? 'pulls'],
     MeasureValueType: 'MULTI',
     MeasureValues: measures,
     Time: String(Date.parse(sample.collectedAt)),
@@ -104,5 +105,6 @@ function toSample(row: Record<string, string | null>): Sample {
     pullCount: Number(row.pull_count),
     ...(row.star_count != null && { starCount: Number(row.star_count) }),
     ...(row.last_updated != null && { lastUpdated: row.last_updated }),
+    ...(row.measure_name === MEASURE_NAMES.daily_actions && { measure: 'daily_actions' as const }),
   };
 }
