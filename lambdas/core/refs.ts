@@ -95,10 +95,10 @@ function validate(input: string, registry: Registry, rawPath: string): Ref {
   }
   if (segments.some((s) => s === '')) fail('empty path segment');
 
-  const wildcard = segments.at(-1) === '*';
+  const wildcard = segments.includes('*');
   if (wildcard) {
     if (registry === 'registry') fail('wildcards are for dockerhub, ghcr and quay owners; self-hosted repositories are added by the webhook');
-    if (segments.length !== 2) fail('a wildcard is written owner/*');
+    if (segments.length !== 2 || segments[1] !== '*') fail('a wildcard is written owner/*');
     segments = segments.slice(0, 1);
   }
 

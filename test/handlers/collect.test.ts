@@ -1,0 +1,77 @@
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createCollectHandler } from '../../lambdas/collect/handler.ts';
+import { UpstreamError } from '../../lambdas/core/errors.ts';
+import type { Ref } from '../../lambdas/core/refs.ts';
+import type { Sample } from '../../lambdas/core/samples.ts';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+
+const record = (messageId: string, body: string): SQSRecord => ({
+  messageId,
+  receiptHandle: `rh-${messageId}`,
+  body,
+  attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:collect',
+  awsRegion: 'us-east-1',
+});
+
+function handlerWith(fetchSamples: (ref: Ref) => Promise<Sample[]>) {
+  const written: Sample[] = [];
+  const handler = createCollectHandler({
+    fetchSamples,
+    series: { write: async (samples) => void written.push(...samples) },
+    repos: { recordSuccess: async () => undefined, recordError: async () => undefined },
+    now: () => NOW,
+  });
+  return { handler, written };
+}
+
+const byPath = async (ref: Ref): Promise<Sample[]> => {
+  const [, kind] = ref.path.split('/');
+  if (kind === 'ok') return [{ registry: ref.registry, repo: ref.path, collectedAt: NOW.toISOString(), pullCount: 42 }];
+  if (kind === 'flaky') throw new UpstreamError('transient', 'http://hub/flaky', 'HTTP 502');
+  if (kind === 'limited') throw new UpstreamError('rate_limited', 'http://hub/limited', 'HTTP 429', NOW.getTime() + 60_000);
+  throw new UpstreamError('not_found', 'http://hub/missing', 'HTTP 404');
+};
+
+describe('collect handler', () => {
+  it('reports only the retryable failures of a batch, and stores the rest', async () => {
+    const { handler, written } = handlerWith(byPath);
+    const event: SQSEvent = {
+      Records: [
+        record('m1', '{"ref":"dockerhub:a/ok"}'),
+        record('m2', '{"ref":"dockerhub:a/flaky"}'),
+        record('m3', '{"ref":"dockerhub:a/missing"}'),
+        record('m4', '{"ref":"dockerhub:a/limited"}'),
+        record('m5', 'not json'),
+      ],
+    };
+    const response = await handler(event);
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['m2', 'm4']);
+    expect(written.map((sample) => sample.repo)).toEqual(['a/ok']);
+  });
+
+  it('answers with every message failed, instead of throwing, when the whole batch fails', async () => {
+    const { handler } = handlerWith(byPath);
+    const response = await handler({ Records: [record('m1', '{"ref":"dockerhub:a/flaky"}'), record('m2', '{"ref":"dockerhub:b/flaky"}')] });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }]);
+  });
+
+  it('retries a message whose store write failed', async () => {
+    const handler = createCollectHandler({
+      fetchSamples: byPath,
+      series: {
+        write: async () => {
+          throw new Error('ProvisionedThroughputExceeded');
+        },
+      },
+      repos: { recordSuccess: async () => undefined, recordError: async () => undefined },
+      now: () => NOW,
+    });
+    expect((await handler({ Records: [record('m1', '{"ref":"dockerhub:a/ok"}')] })).batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+  });
+});
