@@ -1,35 +1,45 @@
 // Collect Lambda: an SQS batch of refs in, samples stored, failed refs reported back for redelivery.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type CollectDeps, collectRef } from '../core/collect.ts';
-import { sourceContextFromEnv } from '../core/config.ts';
-import { decodeRefMessage } from '../core/dispatch.ts';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type CollectDeps, collectMessage } from '../core/collect.ts';
+import { requireEnv, sourceContextFromEnv } from '../core/config.ts';
+import { type RefMessage, decodeRefMessage } from '../core/dispatch.ts';
 import { RefError } from '../core/errors.ts';
-import { fetchSamples } from '../core/sources/index.ts';
+import { collectFromSource } from '../core/sources/index.ts';
 import { logger } from '../logger.ts';
 import { storesFromEnv } from '../stores/from-env.ts';
+import { SqsRefQueue } from '../stores/sqs-queue.ts';
 
 export type CollectHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 
 export function createCollectHandler(deps: CollectDeps): CollectHandler {
   const collectRecord = async (record: SQSRecord): Promise<void> => {
-    let ref: string;
+    let message: RefMessage;
     try {
-      ref = decodeRefMessage(record.body);
+      message = decodeRefMessage(record.body);
     } catch (error) {
       // A message that can never parse would only cycle to the DLQ: drop it and say so.
       if (!(error instanceof RefError)) throw error;
       logger.error('dropping a malformed queue message', { messageId: record.messageId, reason: error.reason, body: record.body });
       return;
     }
-    const result = await collectRef(ref, deps);
-    if (result.status === 'stored') {
-      logger.info('collected', { ref, samples: result.samples });
-      return;
+    const { ref } = message;
+    const result = await collectMessage(message, deps);
+    switch (result.status) {
+      case 'stored':
+        logger.info('collected', { ref, samples: result.samples, expanded: result.expanded });
+        for (const warning of result.warnings) logger.warn(warning, { ref });
+        return;
+      case 'delayed':
+        logger.info('rate limited; back in the queue', { ref, delaySeconds: result.delaySeconds, reason: result.error.message });
+        return;
+      case 'failed': {
+        const { kind, message: reason, at } = result.error;
+        logger.warn('collection failed', { ref, kind, reason, at, retry: result.retry });
+        if (result.retry) throw new Error(`${ref}: ${reason}`);
+      }
     }
-    const { kind, message, at } = result.error;
-    logger.warn('collection failed', { ref, kind, reason: message, at, retry: result.retry });
-    if (result.retry) throw new Error(`${ref}: ${result.error.message}`);
   };
 
   return (event, context) => {
@@ -45,7 +55,8 @@ export const handler: CollectHandler = (event, context) => {
   if (!lambdaHandler) {
     const { repos, series } = storesFromEnv(process.env);
     const sources = sourceContextFromEnv(process.env);
-    lambdaHandler = createCollectHandler({ fetchSamples: (ref) => fetchSamples(ref, sources), repos, series, now: () => new Date() });
+    const queue = new SqsRefQueue(new SQSClient({}), requireEnv(process.env, 'QUEUE_URL'));
+    lambdaHandler = createCollectHandler({ collectFromSource: (ref) => collectFromSource(ref, sources), repos, series, queue, now: () => new Date() });
   }
   return lambdaHandler(event, context);
 };

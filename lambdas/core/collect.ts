@@ -1,40 +1,74 @@
-// Collect one ref: fetch its counts, store them, and record the outcome on the ref's item.
+// Collect one queue message: fetch the counts its ref stands for, store them, record the outcome on the tracked items.
+import type { RefMessage } from './dispatch.ts';
 import { PERMANENT_KINDS, RefError, UpstreamError } from './errors.ts';
-import type { RecordedError, RepoList, SeriesStore } from './ports.ts';
-import { parseRef } from './refs.ts';
-import type { Sample } from './samples.ts';
-import type { Ref } from './refs.ts';
-import { UnsupportedRefError } from './sources/index.ts';
+import type { RecordedError, RefQueue, RepoList, SeriesStore } from './ports.ts';
+import { type Ref, parseRef, refString } from './refs.ts';
+import { seriesKey } from './samples.ts';
+import { type Collected, UnsupportedRefError } from './sources/index.ts';
+
+/** SQS's longest message delay. */
+export const MAX_DELAY_SECONDS = 900;
+/** A ref rate-limited this many times in a row waits for the next poll instead. */
+export const MAX_RATE_LIMITED_ATTEMPTS = 8;
 
 export interface CollectDeps {
-  fetchSamples: (ref: Ref) => Promise<Sample[]>;
+  collectFromSource: (ref: Ref) => Promise<Collected>;
   series: Pick<SeriesStore, 'write'>;
   repos: Pick<RepoList, 'recordSuccess' | 'recordError'>;
+  queue: RefQueue;
   now: () => Date;
 }
 
 export type CollectResult =
-  | { status: 'stored'; samples: number }
-  /** `retry`: the failure may pass (transient, rate limit), so the message goes back to the queue. */
-  | { status: 'failed'; error: RecordedError; retry: boolean; retryAt?: number };
+  | { status: 'stored'; samples: number; expanded: number; warnings: string[] }
+  /** Sent back to the queue with a delay: the registry asked us to wait. The message itself succeeded. */
+  | { status: 'delayed'; error: RecordedError; delaySeconds: number }
+  /** `retry`: the failure may pass (transient), so the message fails and the queue redelivers it. */
+  | { status: 'failed'; error: RecordedError; retry: boolean };
 
 /**
  * A failed fetch writes no sample: a missing count is never recorded as 0.
- * Store failures are not caught: they fail the message so the queue retries it.
+ * Store and queue failures are not caught: they fail the message so the queue retries it.
  */
-export async function collectRef(refText: string, deps: CollectDeps): Promise<CollectResult> {
-  const at = () => deps.now().toISOString();
-  let samples: Sample[];
+export async function collectMessage(message: RefMessage, deps: CollectDeps): Promise<CollectResult> {
+  const at = deps.now().toISOString();
+  let ref: Ref;
+  let collected: Collected;
   try {
-    samples = await deps.fetchSamples(parseRef(refText));
+    ref = parseRef(message.ref);
+    collected = await deps.collectFromSource(ref);
   } catch (error) {
-    const failure = describeFailure(error, at());
-    await deps.repos.recordError(refText, failure.error);
-    return { status: 'failed', ...failure };
+    const failure = describeFailure(error, at);
+    await recordError(message, failure.error, deps);
+    if (failure.retryAt !== undefined) {
+      if ((message.attempt ?? 0) >= MAX_RATE_LIMITED_ATTEMPTS) return { status: 'failed', error: failure.error, retry: false };
+      const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((failure.retryAt - deps.now().getTime()) / 1000)));
+      await deps.queue.send([{ ...message, attempt: (message.attempt ?? 0) + 1 }], delaySeconds);
+      return { status: 'delayed', error: failure.error, delaySeconds };
+    }
+    return { status: 'failed', error: failure.error, retry: failure.retry };
   }
-  await deps.series.write(samples);
-  await deps.repos.recordSuccess(refText, at());
-  return { status: 'stored', samples: samples.length };
+
+  await deps.series.write(collected.samples);
+
+  // A single repository's canonical ref is its series key. Covered refs the listing did not show
+  // (private, or past an anonymous cap) are collected on their own.
+  const listed = new Set(collected.samples.map(seriesKey));
+  const coveredUnlisted = (message.covers ?? []).filter((covered) => !listed.has(covered));
+  const expand = [...(collected.expand ?? []), ...coveredUnlisted];
+  if (expand.length > 0) await deps.queue.send(expand.map((child) => ({ ref: child, parent: refString(ref) })));
+
+  await deps.repos.recordSuccess(message.ref, at);
+  for (const covered of message.covers ?? []) {
+    if (listed.has(covered)) await deps.repos.recordSuccess(covered, at);
+  }
+  return { status: 'stored', samples: collected.samples.length, expanded: expand.length, warnings: collected.warnings ?? [] };
+}
+
+/** Failures show on the ref's own item and, for a ref found behind a wildcard, on the wildcard's item. */
+async function recordError(message: RefMessage, error: RecordedError, deps: CollectDeps): Promise<void> {
+  await deps.repos.recordError(message.ref, error);
+  if (message.parent) await deps.repos.recordError(message.parent, { ...error, message: `${message.ref}: ${error.message}` });
 }
 
 function describeFailure(error: unknown, at: string): { error: RecordedError; retry: boolean; retryAt?: number } {

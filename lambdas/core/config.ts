@@ -1,6 +1,8 @@
 // Reads pullwatch's environment contract (ARCHITECTURE.md) into typed settings, naming any bad value.
 import { DEFAULTS } from './defaults.ts';
 import { Pacer } from './pacing.ts';
+import { RateBudget } from './rate-budget.ts';
+import { type DockerHubCredentials, DockerHubAuth } from './sources/dockerhub.ts';
 import type { SourceContext } from './sources/context.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -31,7 +33,20 @@ export function upstreamUrl(env: Env, name: string, fallback: string): string {
   return value.replace(/\/+$/, '');
 }
 
-export function sourceContextFromEnv(env: Env, now: () => Date = () => new Date()): SourceContext {
+/** Docker Hub credentials from `DOCKERHUB_USERNAME` + `DOCKERHUB_TOKEN`; both or neither. */
+export function dockerHubCredentialsFromEnv(env: Env): DockerHubCredentials | undefined {
+  const identifier = env.DOCKERHUB_USERNAME?.trim();
+  const secret = env.DOCKERHUB_TOKEN?.trim();
+  if (!identifier && !secret) return undefined;
+  if (!identifier || !secret) throw new ConfigError('set both DOCKERHUB_USERNAME and DOCKERHUB_TOKEN, or neither');
+  return { identifier, secret };
+}
+
+export function sourceContextFromEnv(
+  env: Env,
+  dockerhubCredentials = dockerHubCredentialsFromEnv(env),
+  now: () => Date = () => new Date(),
+): SourceContext {
   return {
     urls: {
       dockerhub: upstreamUrl(env, 'DOCKERHUB_API_URL', DEFAULTS.dockerhubApiUrl),
@@ -45,6 +60,8 @@ export function sourceContextFromEnv(env: Env, now: () => Date = () => new Date(
     },
     now,
     ghcrPacer: new Pacer(env.GHCR_REQUEST_GAP ? parseDuration('GHCR_REQUEST_GAP', env.GHCR_REQUEST_GAP) : DEFAULTS.ghcrRequestGapMs),
+    dockerhubBudget: new RateBudget(),
+    ...(dockerhubCredentials && { dockerhubAuth: new DockerHubAuth(dockerhubCredentials) }),
   };
 }
 

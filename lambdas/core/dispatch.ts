@@ -2,34 +2,67 @@
 import { z } from 'zod';
 import { RefError } from './errors.ts';
 import type { TrackedRepo } from './ports.ts';
-import { refString, tryParseRef } from './refs.ts';
+import { type Ref, refOwner, refString, tryParseRef } from './refs.ts';
+
+/** One unit of collection work on the queue. */
+export interface RefMessage {
+  ref: string;
+  /** Explicit refs a wildcard's listing already answers: recorded from it, at no extra request. */
+  covers?: string[];
+  /** The wildcard this ref was found behind; its failures are shown there too. */
+  parent?: string;
+  /** How many times a rate limit has sent this ref back to the queue. */
+  attempt?: number;
+}
 
 export interface DispatchPlan {
-  refs: string[];
+  messages: RefMessage[];
   /** Items whose ref does not parse: reported and skipped, never fatal for the others. */
   rejected: RefError[];
 }
 
 export function planDispatch(items: readonly TrackedRepo[]): DispatchPlan {
-  const refs = new Set<string>();
+  const refs = new Map<string, Ref>();
   const rejected: RefError[] = [];
   for (const item of items) {
     if (!item.enabled) continue;
     const parsed = tryParseRef(item.ref);
-    if (parsed.ok) refs.add(refString(parsed.ref));
+    if (parsed.ok) refs.set(refString(parsed.ref), parsed.ref);
     else rejected.push(parsed.error);
   }
-  return { refs: [...refs], rejected };
+
+  // Only Docker Hub's owner listing carries the counts themselves; other wildcards fan out per repository.
+  const listedOwners = new Map<string, RefMessage>();
+  const messages: RefMessage[] = [];
+  for (const ref of refs.values()) {
+    if (ref.wildcard) {
+      const message: RefMessage = { ref: refString(ref) };
+      if (ref.registry === 'dockerhub') listedOwners.set(refOwner(ref), message);
+      messages.push(message);
+    }
+  }
+  for (const ref of refs.values()) {
+    if (ref.wildcard) continue;
+    const wildcard = ref.registry === 'dockerhub' ? listedOwners.get(refOwner(ref)) : undefined;
+    if (wildcard) (wildcard.covers ??= []).push(refString(ref));
+    else messages.push({ ref: refString(ref) });
+  }
+  return { messages, rejected };
 }
 
-const refMessageSchema = z.object({ ref: z.string().min(1) });
+const refMessageSchema = z.object({
+  ref: z.string().min(1),
+  covers: z.array(z.string().min(1)).optional(),
+  parent: z.string().min(1).optional(),
+  attempt: z.number().int().nonnegative().optional(),
+});
 
-export function encodeRefMessage(ref: string): string {
-  return JSON.stringify({ ref });
+export function encodeRefMessage(message: RefMessage): string {
+  return JSON.stringify(message);
 }
 
 /** Reads a queue message body; throws RefError naming the body when it is not a ref message. */
-export function decodeRefMessage(body: string): string {
+export function decodeRefMessage(body: string): RefMessage {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -37,6 +70,6 @@ export function decodeRefMessage(body: string): string {
     throw new RefError(body, 'queue message is not JSON');
   }
   const parsed = refMessageSchema.safeParse(json);
-  if (!parsed.success) throw new RefError(body, 'queue message has no "ref" string');
-  return parsed.data.ref;
+  if (!parsed.success) throw new RefError(body, 'queue message is not a ref message ({"ref": "..."})');
+  return parsed.data;
 }

@@ -1,5 +1,6 @@
 // The one way pullwatch calls an upstream registry: timeout, body cap, User-Agent, same-registry redirects, typed errors.
 import { UpstreamError } from './errors.ts';
+import type { RateBudget } from './rate-budget.ts';
 
 export interface HttpSettings {
   timeoutMs: number;
@@ -10,6 +11,10 @@ export interface HttpSettings {
 export interface UpstreamRequest {
   url: string;
   accept: string;
+  /** GET unless a JSON body is given, which is POSTed. */
+  jsonBody?: unknown;
+  /** The registry's announced request budget, kept across calls. */
+  budget?: RateBudget;
   /** Hosts (host[:port]) a redirect may lead to: the registry's own. */
   allowedHosts: readonly string[];
   headers?: Record<string, string>;
@@ -27,18 +32,33 @@ const MAX_REDIRECTS = 5;
 /** Wait used when a 429 names no time: long enough not to hammer, short enough to catch up in the same poll. */
 const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
-/** GETs an upstream URL; any answer but 2xx becomes an UpstreamError of the matching kind. */
-export async function getUpstream(request: UpstreamRequest, settings: HttpSettings, now: () => number = Date.now): Promise<UpstreamResponse> {
+/** Calls an upstream URL; any answer but 2xx becomes an UpstreamError of the matching kind. */
+export async function fetchUpstream(request: UpstreamRequest, settings: HttpSettings, now: () => number = Date.now): Promise<UpstreamResponse> {
+  const decision = request.budget?.beforeRequest(now()) ?? {};
+  if (decision.retryAt !== undefined) {
+    throw new UpstreamError('rate_limited', request.url, `request budget spent until ${new Date(decision.retryAt).toISOString()}`, decision.retryAt);
+  }
+  if (decision.waitMs) await new Promise((resolve) => setTimeout(resolve, decision.waitMs));
+
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), settings.timeoutMs);
   let url = request.url;
   try {
     for (let hop = 0; ; hop++) {
+      const post = request.jsonBody !== undefined;
       const response = await fetch(url, {
+        method: post ? 'POST' : 'GET',
         redirect: 'manual',
         signal: abort.signal,
-        headers: { accept: request.accept, 'user-agent': request.userAgent ?? settings.userAgent, ...request.headers },
+        headers: {
+          accept: request.accept,
+          'user-agent': request.userAgent ?? settings.userAgent,
+          ...(post && { 'content-type': 'application/json' }),
+          ...request.headers,
+        },
+        ...(post && { body: JSON.stringify(request.jsonBody) }),
       });
+      request.budget?.observe(response.headers);
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
         await response.body?.cancel();

@@ -1,4 +1,5 @@
 // The storage and queue ports the domain needs; adapters live in lambdas/stores and lambdas/local.
+import type { RefMessage } from './dispatch.ts';
 import type { UpstreamErrorKind } from './errors.ts';
 import type { Sample } from './samples.ts';
 
@@ -35,5 +36,6 @@ export interface SeriesStore {
 }
 
 export interface RefQueue {
-  send(refs: readonly string[]): Promise<void>;
+  /** `delaySeconds` (≤ 900, as SQS allows) keeps the messages out of sight that long. */
+  send(messages: readonly RefMessage[], delaySeconds?: number): Promise<void>;
 }

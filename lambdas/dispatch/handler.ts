@@ -16,9 +16,9 @@ export function createDispatchHandler(deps: { repos: Pick<RepoList, 'list'>; que
   return async () => {
     const plan = planDispatch(await deps.repos.list());
     for (const error of plan.rejected) logger.warn('skipping a tracked item whose ref is invalid', { ref: error.input, reason: error.reason });
-    await deps.queue.send(plan.refs);
-    logger.info('dispatched', { dispatched: plan.refs.length, rejected: plan.rejected.length });
-    return { dispatched: plan.refs.length, rejected: plan.rejected.length };
+    await deps.queue.send(plan.messages);
+    logger.info('dispatched', { dispatched: plan.messages.length, rejected: plan.rejected.length });
+    return { dispatched: plan.messages.length, rejected: plan.rejected.length };
   };
 }
 

@@ -2,7 +2,7 @@
 // redelivers what it reports in batchItemFailures, and dead-letters a message after maxReceives receives.
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { encodeRefMessage } from '../core/dispatch.ts';
+import { type RefMessage, encodeRefMessage } from '../core/dispatch.ts';
 import type { RefQueue } from '../core/ports.ts';
 import { logger } from '../logger.ts';
 
@@ -36,13 +36,13 @@ export class InProcessQueue implements RefQueue {
 
   constructor(private readonly options: InProcessQueueOptions) {}
 
-  /** Refs already waiting are not queued twice, so a slow poll cannot pile up behind the next one. */
-  async send(refs: readonly string[]): Promise<void> {
+  /** Messages already waiting are not queued twice, so a slow poll cannot pile up behind the next one. */
+  async send(messages: readonly RefMessage[], delaySeconds = 0): Promise<void> {
     const now = Date.now();
-    for (const ref of refs) {
-      const body = encodeRefMessage(ref);
-      if (this.waiting.some((message) => message.body === body)) continue;
-      this.waiting.push({ id: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt: now });
+    for (const message of messages) {
+      const body = encodeRefMessage(message);
+      if (this.waiting.some((waiting) => waiting.body === body)) continue;
+      this.waiting.push({ id: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt: now + delaySeconds * 1000 });
     }
     this.pump();
   }

@@ -11,7 +11,7 @@ import { createCollectHandler } from '../collect/handler.ts';
 import { ConfigError, type Env, parseDuration, sourceContextFromEnv } from '../core/config.ts';
 import { DEFAULTS } from '../core/defaults.ts';
 import { parseRefs, refString } from '../core/refs.ts';
-import { fetchSamples } from '../core/sources/index.ts';
+import { collectFromSource } from '../core/sources/index.ts';
 import { createDispatchHandler, type DispatchResult } from '../dispatch/handler.ts';
 import { logger } from '../logger.ts';
 import { documentClient, storesFromEnv } from '../stores/from-env.ts';
@@ -66,8 +66,13 @@ export async function startLocal(env: Env): Promise<LocalPullwatch> {
   const added = await repos.add(settings.initialRefs);
   if (added.length > 0) logger.info('tracking refs from REPOS', { added });
 
-  const collectHandler = createCollectHandler({ fetchSamples: (ref) => fetchSamples(ref, sources), repos, series, now: () => new Date() });
-  const queue = new InProcessQueue({ deliver: collectHandler, maxReceives: DEFAULTS.maxReceives, redeliveryMs: DEFAULTS.localRedeliveryMs });
+  // The queue feeds the collect handler, which sends wildcard expansions and rate-limited refs back to it.
+  const queue: InProcessQueue = new InProcessQueue({
+    deliver: (event) => collectHandler(event),
+    maxReceives: DEFAULTS.maxReceives,
+    redeliveryMs: DEFAULTS.localRedeliveryMs,
+  });
+  const collectHandler = createCollectHandler({ collectFromSource: (ref) => collectFromSource(ref, sources), repos, series, queue, now: () => new Date() });
   const dispatch = createDispatchHandler({ repos, queue });
 
   const pollMinutes = settings.pollMs > 0 ? settings.pollMs / 60_000 : DEFAULTS.pollMinutes;

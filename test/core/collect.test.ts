@@ -1,59 +1,104 @@
 import { describe, expect, it } from 'vitest';
-import { collectRef } from '../../lambdas/core/collect.ts';
+import { MAX_RATE_LIMITED_ATTEMPTS, collectMessage } from '../../lambdas/core/collect.ts';
+import type { RefMessage } from '../../lambdas/core/dispatch.ts';
 import { UpstreamError } from '../../lambdas/core/errors.ts';
 import type { RecordedError } from '../../lambdas/core/ports.ts';
+import type { Ref } from '../../lambdas/core/refs.ts';
 import type { Sample } from '../../lambdas/core/samples.ts';
+import type { Collected } from '../../lambdas/core/sources/index.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 
-function harness(fetchSamples: () => Promise<Sample[]>) {
+function harness(collectFromSource: (ref: Ref) => Promise<Collected>) {
   const written: Sample[] = [];
   const successes: string[] = [];
   const errors: [string, RecordedError][] = [];
+  const sent: { messages: RefMessage[]; delaySeconds?: number }[] = [];
   const deps = {
-    fetchSamples,
+    collectFromSource,
     series: { write: async (samples: readonly Sample[]) => void written.push(...samples) },
     repos: {
       recordSuccess: async (ref: string) => void successes.push(ref),
       recordError: async (ref: string, error: RecordedError) => void errors.push([ref, error]),
     },
+    queue: { send: async (messages: readonly RefMessage[], delaySeconds?: number) => void sent.push({ messages: [...messages], delaySeconds }) },
     now: () => NOW,
   };
-  return { deps, written, successes, errors };
+  return { deps, written, successes, errors, sent };
 }
 
-const sample: Sample = { registry: 'dockerhub', repo: 'library/nginx', collectedAt: NOW.toISOString(), pullCount: 0 };
+const sample = (repo: string, pullCount = 0): Sample => ({ registry: 'dockerhub', repo, collectedAt: NOW.toISOString(), pullCount });
+const failing = (kind: UpstreamError['kind'], retryAt?: number) => async (): Promise<Collected> => {
+  throw new UpstreamError(kind, 'http://hub/x', 'boom', retryAt);
+};
 
-describe('collectRef', () => {
+describe('collectMessage', () => {
   it('stores what the source read, a real zero included, and records the success', async () => {
-    const h = harness(async () => [sample]);
-    expect(await collectRef('nginx', h.deps)).toEqual({ status: 'stored', samples: 1 });
-    expect(h.written).toEqual([sample]);
+    const h = harness(async () => ({ samples: [sample('library/nginx')] }));
+    expect(await collectMessage({ ref: 'nginx' }, h.deps)).toEqual({ status: 'stored', samples: 1, expanded: 0, warnings: [] });
+    expect(h.written).toEqual([sample('library/nginx')]);
     expect(h.successes).toEqual(['nginx']);
   });
 
   it.each([
     ['transient', true],
-    ['rate_limited', true],
     ['not_found', false],
     ['auth', false],
     ['format_changed', false],
   ] as const)('writes no sample when the fetch fails (%s) and retries only what may pass', async (kind, retry) => {
-    const h = harness(async () => {
-      throw new UpstreamError(kind, 'http://hub/x', 'boom', kind === 'rate_limited' ? 123 : undefined);
-    });
-    const result = await collectRef('dockerhub:a/b', h.deps);
+    const h = harness(failing(kind));
+    const result = await collectMessage({ ref: 'dockerhub:a/b' }, h.deps);
     expect(result).toMatchObject({ status: 'failed', retry, error: { kind, at: NOW.toISOString() } });
     expect(h.written).toEqual([]);
     expect(h.errors).toEqual([['dockerhub:a/b', expect.objectContaining({ kind, message: expect.stringContaining('http://hub/x') })]]);
-    if (kind === 'rate_limited') expect(result).toMatchObject({ retryAt: 123 });
+  });
+
+  it('sends a rate-limited ref back to the queue with the delay the registry asked for, capped at 15 minutes', async () => {
+    const h = harness(failing('rate_limited', NOW.getTime() + 42_500));
+    expect(await collectMessage({ ref: 'dockerhub:a/b' }, h.deps)).toMatchObject({ status: 'delayed', delaySeconds: 43 });
+    expect(h.sent).toEqual([{ messages: [{ ref: 'dockerhub:a/b', attempt: 1 }], delaySeconds: 43 }]);
+
+    const later = harness(failing('rate_limited', NOW.getTime() + 3_600_000));
+    await collectMessage({ ref: 'dockerhub:a/b', attempt: 2 }, later.deps);
+    expect(later.sent).toEqual([{ messages: [{ ref: 'dockerhub:a/b', attempt: 3 }], delaySeconds: 900 }]);
+    expect(later.written).toEqual([]);
+  });
+
+  it('gives a ref rate-limited too many times in a row up until the next poll', async () => {
+    const h = harness(failing('rate_limited', NOW.getTime() + 1_000));
+    expect(await collectMessage({ ref: 'dockerhub:a/b', attempt: MAX_RATE_LIMITED_ATTEMPTS }, h.deps)).toMatchObject({ status: 'failed', retry: false });
+    expect(h.sent).toEqual([]);
+  });
+
+  it('queues the repositories a wildcard expands to, naming the wildcard as their parent', async () => {
+    const h = harness(async () => ({ samples: [], expand: ['ghcr:o/a', 'ghcr:o/b'] }));
+    expect(await collectMessage({ ref: 'ghcr:o/*' }, h.deps)).toMatchObject({ status: 'stored', expanded: 2 });
+    expect(h.sent).toEqual([{ messages: [{ ref: 'ghcr:o/a', parent: 'ghcr:o/*' }, { ref: 'ghcr:o/b', parent: 'ghcr:o/*' }], delaySeconds: undefined }]);
+    expect(h.successes).toEqual(['ghcr:o/*']);
+  });
+
+  it('records covered refs from the listing, and collects the ones it did not show on their own', async () => {
+    const h = harness(async () => ({ samples: [sample('org/a', 5), sample('org/b', 6)], warnings: ['listing cut'] }));
+    const result = await collectMessage({ ref: 'dockerhub:org/*', covers: ['dockerhub:org/a', 'dockerhub:org/private'] }, h.deps);
+    expect(result).toEqual({ status: 'stored', samples: 2, expanded: 1, warnings: ['listing cut'] });
+    expect(h.successes).toEqual(['dockerhub:org/*', 'dockerhub:org/a']);
+    expect(h.sent[0]?.messages).toEqual([{ ref: 'dockerhub:org/private', parent: 'dockerhub:org/*' }]);
+  });
+
+  it('shows the failure of a ref found behind a wildcard on the wildcard too', async () => {
+    const h = harness(failing('format_changed'));
+    await collectMessage({ ref: 'ghcr:o/a', parent: 'ghcr:o/*' }, h.deps);
+    expect(h.errors.map(([ref, error]) => [ref, error.message.startsWith('ghcr:o/a: ') || ref === 'ghcr:o/a'])).toEqual([
+      ['ghcr:o/a', true],
+      ['ghcr:o/*', true],
+    ]);
   });
 
   it('records an invalid ref on its item instead of fetching', async () => {
     const h = harness(async () => {
       throw new Error('must not fetch');
     });
-    expect(await collectRef('Not A Ref', h.deps)).toMatchObject({ status: 'failed', retry: false, error: { kind: 'invalid_ref' } });
+    expect(await collectMessage({ ref: 'Not A Ref' }, h.deps)).toMatchObject({ status: 'failed', retry: false, error: { kind: 'invalid_ref' } });
     expect(h.errors[0]?.[0]).toBe('Not A Ref');
   });
 
@@ -61,7 +106,7 @@ describe('collectRef', () => {
     const h = harness(async () => {
       throw new TypeError('bug');
     });
-    await expect(collectRef('nginx', h.deps)).rejects.toThrow('bug');
+    await expect(collectMessage({ ref: 'nginx' }, h.deps)).rejects.toThrow('bug');
     expect(h.errors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../lambdas/core/errors.ts';
-import { type HttpSettings, getUpstream, parseJsonBody, retryAtFrom } from '../../lambdas/core/http.ts';
+import { type HttpSettings, fetchUpstream, parseJsonBody, retryAtFrom } from '../../lambdas/core/http.ts';
 import { type FakeUpstream, json, startFakeUpstream } from '../fakes/upstream.ts';
 
 const settings: HttpSettings = { timeoutMs: 500, maxBytes: 1024, userAgent: 'pullwatch-test' };
@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 const get = (path: string, now = () => 1_000_000) =>
-  getUpstream({ url: `${fake.url}${path}`, accept: 'application/json', allowedHosts: [new URL(fake.url).host] }, settings, now);
+  fetchUpstream({ url: `${fake.url}${path}`, accept: 'application/json', allowedHosts: [new URL(fake.url).host] }, settings, now);
 
 async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
   const error = await promise.then(
@@ -51,7 +51,7 @@ async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
   return error as UpstreamError;
 }
 
-describe('getUpstream', () => {
+describe('fetchUpstream', () => {
   it('sends the User-Agent and Accept it is given', async () => {
     const response = await get('/ok');
     expect(parseJsonBody(response)).toEqual({ ua: 'pullwatch-test', accept: 'application/json' });

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FakeHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => void | Promise<void>;
+export type FakeHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => unknown;
 
 export interface FakeUpstream {
   url: string;

@@ -2,7 +2,9 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createCollectHandler } from '../../lambdas/collect/handler.ts';
 import { UpstreamError } from '../../lambdas/core/errors.ts';
+import type { RefMessage } from '../../lambdas/core/dispatch.ts';
 import type { Ref } from '../../lambdas/core/refs.ts';
+import type { Collected } from '../../lambdas/core/sources/index.ts';
 import type { Sample } from '../../lambdas/core/samples.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -19,28 +21,30 @@ const record = (messageId: string, body: string): SQSRecord => ({
   awsRegion: 'us-east-1',
 });
 
-function handlerWith(fetchSamples: (ref: Ref) => Promise<Sample[]>) {
+function handlerWith(collectFromSource: (ref: Ref) => Promise<Collected>) {
   const written: Sample[] = [];
+  const requeued: RefMessage[] = [];
   const handler = createCollectHandler({
-    fetchSamples,
+    collectFromSource,
     series: { write: async (samples) => void written.push(...samples) },
     repos: { recordSuccess: async () => undefined, recordError: async () => undefined },
+    queue: { send: async (messages) => void requeued.push(...messages) },
     now: () => NOW,
   });
-  return { handler, written };
+  return { handler, written, requeued };
 }
 
-const byPath = async (ref: Ref): Promise<Sample[]> => {
+const byPath = async (ref: Ref): Promise<Collected> => {
   const [, kind] = ref.path.split('/');
-  if (kind === 'ok') return [{ registry: ref.registry, repo: ref.path, collectedAt: NOW.toISOString(), pullCount: 42 }];
+  if (kind === 'ok') return { samples: [{ registry: ref.registry, repo: ref.path, collectedAt: NOW.toISOString(), pullCount: 42 }] };
   if (kind === 'flaky') throw new UpstreamError('transient', 'http://hub/flaky', 'HTTP 502');
   if (kind === 'limited') throw new UpstreamError('rate_limited', 'http://hub/limited', 'HTTP 429', NOW.getTime() + 60_000);
   throw new UpstreamError('not_found', 'http://hub/missing', 'HTTP 404');
 };
 
 describe('collect handler', () => {
-  it('reports only the retryable failures of a batch, and stores the rest', async () => {
-    const { handler, written } = handlerWith(byPath);
+  it('reports only the transient failures of a batch, delays the rate-limited ref, and stores the rest', async () => {
+    const { handler, written, requeued } = handlerWith(byPath);
     const event: SQSEvent = {
       Records: [
         record('m1', '{"ref":"dockerhub:a/ok"}'),
@@ -51,8 +55,9 @@ describe('collect handler', () => {
       ],
     };
     const response = await handler(event);
-    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['m2', 'm4']);
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['m2']);
     expect(written.map((sample) => sample.repo)).toEqual(['a/ok']);
+    expect(requeued).toEqual([{ ref: 'dockerhub:a/limited', attempt: 1 }]);
   });
 
   it('answers with every message failed, instead of throwing, when the whole batch fails', async () => {
@@ -63,13 +68,14 @@ describe('collect handler', () => {
 
   it('retries a message whose store write failed', async () => {
     const handler = createCollectHandler({
-      fetchSamples: byPath,
+      collectFromSource: byPath,
       series: {
         write: async () => {
           throw new Error('ProvisionedThroughputExceeded');
         },
       },
       repos: { recordSuccess: async () => undefined, recordError: async () => undefined },
+      queue: { send: async () => undefined },
       now: () => NOW,
     });
     expect((await handler({ Records: [record('m1', '{"ref":"dockerhub:a/ok"}')] })).batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);

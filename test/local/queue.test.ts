@@ -14,7 +14,7 @@ describe('InProcessQueue', () => {
       redeliveryMs: 10,
       concurrency: 1,
     });
-    await queue.send(Array.from({ length: 23 }, (_, i) => `dockerhub:org/r${i}`));
+    await queue.send(Array.from({ length: 23 }, (_, i) => ({ ref: `dockerhub:org/r${i}` })));
     await queue.idle();
     expect(batches.map((batch) => batch.Records.length)).toEqual([10, 10, 3]);
     const first = batches[0]!.Records[0]!;
@@ -33,7 +33,7 @@ describe('InProcessQueue', () => {
       maxReceives: 3,
       redeliveryMs: 10,
     });
-    await queue.send(['dockerhub:a/good', 'dockerhub:a/bad']);
+    await queue.send([{ ref: 'dockerhub:a/good' }, { ref: 'dockerhub:a/bad' }]);
     await queue.idle();
     expect(receives.get('{"ref":"dockerhub:a/good"}')).toEqual(['1']);
     expect(receives.get('{"ref":"dockerhub:a/bad"}')).toEqual(['1', '2', '3']);
@@ -50,10 +50,26 @@ describe('InProcessQueue', () => {
       maxReceives: 2,
       redeliveryMs: 5,
     });
-    await queue.send(['dockerhub:a/b']);
+    await queue.send([{ ref: 'dockerhub:a/b' }]);
     await queue.idle();
     expect(calls).toBe(2);
     expect(queue.deadLettered).toHaveLength(1);
+  });
+
+  it('keeps a delayed message out of sight for its delay', async () => {
+    const deliveredAt: number[] = [];
+    const queue = new InProcessQueue({
+      deliver: async () => {
+        deliveredAt.push(Date.now());
+        return { batchItemFailures: [] };
+      },
+      maxReceives: 3,
+      redeliveryMs: 5,
+    });
+    const sentAt = Date.now();
+    await queue.send([{ ref: 'dockerhub:a/later' }], 1);
+    await queue.idle();
+    expect(deliveredAt[0]! - sentAt).toBeGreaterThanOrEqual(950);
   });
 
   it('does not queue a ref that is already waiting', async () => {
@@ -71,8 +87,8 @@ describe('InProcessQueue', () => {
       concurrency: 1,
       batchSize: 1,
     });
-    await queue.send(['dockerhub:a/one', 'dockerhub:a/two']);
-    await queue.send(['dockerhub:a/two']);
+    await queue.send([{ ref: 'dockerhub:a/one' }, { ref: 'dockerhub:a/two' }]);
+    await queue.send([{ ref: 'dockerhub:a/two' }]);
     release();
     await queue.idle();
     expect(bodies).toEqual(['{"ref":"dockerhub:a/one"}', '{"ref":"dockerhub:a/two"}']);

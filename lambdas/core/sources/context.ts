@@ -1,6 +1,8 @@
 // What every source needs to reach its registry: base URLs, HTTP settings and a clock.
 import type { HttpSettings } from '../http.ts';
 import type { Pacer } from '../pacing.ts';
+import type { RateBudget } from '../rate-budget.ts';
+import type { DockerHubAuth } from './dockerhub.ts';
 
 export interface UpstreamUrls {
   dockerhub: string;
@@ -14,6 +16,10 @@ export interface SourceContext {
   now: () => Date;
   /** GHCR has no API: its pages are scraped, politely, one request per gap from one collector. */
   ghcrPacer: Pacer;
+  /** Docker Hub announces its budget in X-RateLimit-* headers; one collector keeps inside it. */
+  dockerhubBudget: RateBudget;
+  /** Present when a Docker Hub token is configured: raises limits and lifts the listing cap. */
+  dockerhubAuth?: DockerHubAuth;
 }
 
 /** host[:port] of a base URL, for the redirect allow-list. */

@@ -1,17 +1,40 @@
-// Routes a ref to the source that can read its registry.
+// Routes a ref to the source that reads its registry, and says what a wildcard expands to.
 import type { Ref } from '../refs.ts';
 import type { Sample } from '../samples.ts';
 import type { SourceContext } from './context.ts';
-import { fetchDockerHubRepository } from './dockerhub.ts';
+import { fetchDockerHubRepository, listDockerHubOwner } from './dockerhub.ts';
+import { fetchGhcrPackage, listGhcrPackages } from './ghcr.ts';
+import { fetchQuayRepository, listQuayRepositories } from './quay.ts';
 
 export type { SourceContext, UpstreamUrls } from './context.ts';
+
+export interface Collected {
+  samples: Sample[];
+  /** Refs found behind a wildcard whose listing carries no counts: each is collected on its own. */
+  expand?: string[];
+  /** Something the user should know although the collection succeeded (e.g. a cut listing). */
+  warnings?: string[];
+}
 
 export class UnsupportedRefError extends Error {
   override readonly name = 'UnsupportedRefError';
 }
 
-/** Reads the current counts a ref stands for: one sample per repository. */
-export async function fetchSamples(ref: Ref, ctx: SourceContext): Promise<Sample[]> {
-  if (ref.registry === 'dockerhub' && !ref.wildcard) return [await fetchDockerHubRepository(ref.path, ctx)];
-  throw new UnsupportedRefError(`${ref.registry}${ref.wildcard ? ' wildcard' : ''} refs are not collected by this version`);
+export async function collectFromSource(ref: Ref, ctx: SourceContext): Promise<Collected> {
+  const owner = ref.path.split('/')[0]!;
+  switch (ref.registry) {
+    case 'dockerhub': {
+      if (!ref.wildcard) return { samples: [await fetchDockerHubRepository(ref.path, ctx)] };
+      const listing = await listDockerHubOwner(owner, ctx);
+      return { samples: listing.samples, ...(listing.truncated && { warnings: [listing.truncated] }) };
+    }
+    case 'ghcr':
+      if (!ref.wildcard) return { samples: [await fetchGhcrPackage(ref.path, ctx)] };
+      return { samples: [], expand: (await listGhcrPackages(owner, ctx)).map((name) => `ghcr:${owner}/${name}`) };
+    case 'quay':
+      if (!ref.wildcard) return { samples: await fetchQuayRepository(ref.path, ctx) };
+      return { samples: [], expand: (await listQuayRepositories(owner, ctx)).map((path) => `quay:${path}`) };
+    case 'registry':
+      throw new UnsupportedRefError('self-hosted registries are counted from their webhook, which this version does not accept yet');
+  }
 }

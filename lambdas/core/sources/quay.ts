@@ -1,7 +1,7 @@
 // Quay: daily repository-action counts from the repository API, and the public repositories of a namespace.
 import { z } from 'zod';
 import { UpstreamError } from '../errors.ts';
-import { getUpstream, parseJsonBody } from '../http.ts';
+import { fetchUpstream, parseJsonBody } from '../http.ts';
 import type { Sample } from '../samples.ts';
 import { hostOf, type SourceContext } from './context.ts';
 
@@ -38,7 +38,7 @@ const listingSchema = z.object({
 /** Reads one repository (`namespace/name`): one sample per day Quay reports, oldest first. */
 export async function fetchQuayRepository(path: string, ctx: SourceContext): Promise<Sample[]> {
   const url = `${ctx.urls.quay}/api/v1/repository/${path.split('/').map(encodeURIComponent).join('/')}?includeStats=true&includeTags=false`;
-  const response = await getUpstream({ url, accept: 'application/json', allowedHosts: [hostOf(ctx.urls.quay)] }, ctx.http);
+  const response = await fetchUpstream({ url, accept: 'application/json', allowedHosts: [hostOf(ctx.urls.quay)] }, ctx.http);
   return parseQuayRepository(parseJsonBody(response), path, url, ctx.now());
 }
 
@@ -72,7 +72,7 @@ export async function listQuayRepositories(namespace: string, ctx: SourceContext
   const tokens = new Set<string>();
   let url = firstPage;
   for (let page = 1; ; page++) {
-    const response = await getUpstream({ url, accept: 'application/json', allowedHosts: [hostOf(ctx.urls.quay)] }, ctx.http);
+    const response = await fetchUpstream({ url, accept: 'application/json', allowedHosts: [hostOf(ctx.urls.quay)] }, ctx.http);
     const { repositories, nextPage } = parseQuayListing(parseJsonBody(response), namespace, url);
     for (const path of repositories) paths.add(path);
     if (nextPage === undefined) return [...paths];

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../lambdas/core/errors.ts';
-import { Pacer } from '../../../lambdas/core/pacing.ts';
 import type { SourceContext } from '../../../lambdas/core/sources/context.ts';
 import { fetchDockerHubRepository, parseDockerHubRepository } from '../../../lambdas/core/sources/dockerhub.ts';
+import { testSourceContext } from '../../fakes/source-context.ts';
 import { type FakeUpstream, dockerHubRepository, json, startFakeUpstream } from '../../fakes/upstream.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -12,12 +12,7 @@ let ctx: SourceContext;
 
 beforeAll(async () => {
   fake = await startFakeUpstream();
-  ctx = {
-    urls: { dockerhub: fake.url, ghcr: fake.url, quay: fake.url },
-    http: { timeoutMs: 2_000, maxBytes: 1024 * 1024, userAgent: 'pullwatch-test' },
-    now: () => NOW,
-    ghcrPacer: new Pacer(0),
-  };
+  ctx = testSourceContext(fake.url, { now: () => NOW });
   fake.route('/v2/repositories/library/nginx/', (_req, res) => json(res, 200, dockerHubRepository('library', 'nginx', 2_147_483_647 + 5, 20_000)));
   fake.route('/v2/repositories/new/empty/', (_req, res) => json(res, 200, dockerHubRepository('new', 'empty', 0)));
   fake.route('/v2/repositories/odd/shape/', (_req, res) => json(res, 200, { name: 'shape', pull_count: '12' }));
