@@ -76,7 +76,16 @@ describe('TimestreamSeriesStore.write', () => {
 });
 
 describe('TimestreamSeriesStore.latest', () => {
-  const columns = ['registry', 'repo', 'measure_name', 'collected_at', 'pull_count', 'star_count', 'last_updated'].map((Name) => ({ Name }));
+  // Column types as Timestream reports them for this query.
+  const columns = [
+    ['registry', 'VARCHAR'],
+    ['repo', 'VARCHAR'],
+    ['measure_name', 'VARCHAR'],
+    ['collected_at', 'TIMESTAMP'],
+    ['pull_count', 'BIGINT'],
+    ['star_count', 'BIGINT'],
+    ['last_updated', 'VARCHAR'],
+  ].map(([Name, ScalarType]) => ({ Name, Type: { ScalarType: ScalarType as 'VARCHAR' } }));
   const row = (...values: (string | null)[]) => ({ Data: values.map((value) => (value === null ? { NullValue: true } : { ScalarValue: value })) });
 
   it('sends the latest-sample query and follows NextToken', async () => {
