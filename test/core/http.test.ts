@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../lambdas/core/errors.ts';
 import { type HttpSettings, fetchUpstream, parseJsonBody, retryAtFrom } from '../../lambdas/core/http.ts';
+import { RateBudget } from '../../lambdas/core/rate-budget.ts';
 import { type FakeUpstream, json, startFakeUpstream } from '../fakes/upstream.ts';
 
 const settings: HttpSettings = { timeoutMs: 500, maxBytes: 1024, userAgent: 'pullwatch-test' };
@@ -32,6 +33,7 @@ beforeAll(async () => {
   fake.route('/limited-seconds', (_req, res) => json(res, 429, {}, { 'retry-after': '30' }));
   fake.route('/limited-unix', (_req, res) => json(res, 429, {}, { 'x-retry-after': '2000000000' }));
   fake.route('/limited-bare', (_req, res) => json(res, 429, {}));
+  fake.route('/budget-spent', (_req, res) => json(res, 200, {}, { 'x-ratelimit-limit': '180', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 600) }));
   fake.route('/not-json', (_req, res) => res.writeHead(200).end('<html>maintenance</html>'));
 });
 afterAll(async () => {
@@ -111,6 +113,19 @@ describe('fetchUpstream', () => {
     const error = await failure(get('/not-json').then(parseJsonBody));
     expect(error.kind).toBe('format_changed');
     expect(error.message).toContain('<html>maintenance');
+  });
+});
+
+describe('rate budget', () => {
+  it('holds the next request back, without sending it, once the announced budget is spent', async () => {
+    const budget = new RateBudget();
+    const request = (path: string) => fetchUpstream({ url: `${fake.url}${path}`, accept: 'application/json', allowedHosts: [], budget }, settings);
+    await request('/budget-spent');
+    const before = fake.requests.length;
+    const error = await failure(request('/ok'));
+    expect(error.kind).toBe('rate_limited');
+    expect(error.retryAt).toBeGreaterThan(Date.now() + 500_000);
+    expect(fake.requests.length).toBe(before);
   });
 });
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../lambdas/core/errors.ts';
 import type { SourceContext } from '../../../lambdas/core/sources/context.ts';
-import { fetchDockerHubRepository, parseDockerHubRepository } from '../../../lambdas/core/sources/dockerhub.ts';
+import { DockerHubAuth, fetchDockerHubRepository, listDockerHubOwner, parseDockerHubRepository } from '../../../lambdas/core/sources/dockerhub.ts';
+import { installFakeDockerHub, ownerRepos } from '../../fakes/dockerhub.ts';
 import { testSourceContext } from '../../fakes/source-context.ts';
 import { type FakeUpstream, dockerHubRepository, json, startFakeUpstream } from '../../fakes/upstream.ts';
 
@@ -57,5 +58,78 @@ describe('Docker Hub repository', () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe('Docker Hub owner listing', () => {
+  let hub: FakeUpstream;
+  const state = { repos: new Map<string, number>(), credentials: { identifier: 'bot', secret: 'dckr_pat_x' } };
+
+  beforeAll(async () => {
+    hub = await startFakeUpstream();
+    installFakeDockerHub(hub, state);
+    for (const [path, pulls] of [...ownerRepos('small', 150), ...ownerRepos('large', 250), ...ownerRepos('exact', 99)]) state.repos.set(path, pulls);
+  });
+  afterAll(() => hub.close());
+
+  const listing = (namespace: string, auth?: DockerHubAuth) =>
+    listDockerHubOwner(namespace, testSourceContext(hub.url, { ...(auth && { dockerhubAuth: auth }) }));
+
+  it('follows the pages, 99 rows at a time, and reads every count', async () => {
+    hub.requests.length = 0;
+    const { samples, truncated } = await listing('small');
+    expect(truncated).toBeUndefined();
+    expect(samples).toHaveLength(150);
+    expect(samples[149]).toMatchObject({ registry: 'dockerhub', repo: 'small/repo-149', pullCount: 1149 });
+    expect(hub.requests).toEqual(['GET /v2/namespaces/small/repositories?page_size=99&page=1', 'GET /v2/namespaces/small/repositories?page_size=99&page=2']);
+  });
+
+  it('stops after the last full page without asking past the end', async () => {
+    hub.requests.length = 0;
+    expect((await listing('exact')).samples).toHaveLength(99);
+    expect(hub.requests).toHaveLength(1);
+  });
+
+  it('anonymously reads 198 repositories, never asks for the capped offset, and says the listing was cut', async () => {
+    hub.requests.length = 0;
+    const { samples, truncated } = await listing('large');
+    expect(samples).toHaveLength(198);
+    expect(truncated).toContain('198 repositories of large');
+    expect(truncated).toContain('DOCKERHUB_TOKEN');
+    expect(hub.requests.some((request) => request.includes('page=3'))).toBe(false);
+  });
+
+  it('with a token, authenticates once and reads past 198', async () => {
+    hub.requests.length = 0;
+    const auth = new DockerHubAuth(state.credentials);
+    const { samples, truncated } = await listing('large', auth);
+    expect(truncated).toBeUndefined();
+    expect(samples).toHaveLength(250);
+    expect(hub.requests.filter((request) => request === 'POST /v2/auth/token')).toHaveLength(1);
+  });
+
+  it('treats a 403 on a later page as the anonymous cap, not a failure', async () => {
+    const limited = await startFakeUpstream();
+    limited.route('/v2/namespaces/capped/repositories', (_req, res, url) =>
+      url.searchParams.get('page') === '1'
+        ? json(res, 200, { count: 500, next: 'x', previous: null, results: [dockerHubRepository('capped', 'one', 1)] })
+        : json(res, 403, { message: 'pagination offset too large for anonymous requests' }),
+    );
+    try {
+      const { samples, truncated } = await listDockerHubOwner('capped', testSourceContext(limited.url));
+      expect(samples).toHaveLength(1);
+      expect(truncated).toBeDefined();
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('reads an owner with no public repositories as an empty listing', async () => {
+    expect(await listing('nobody')).toEqual({ samples: [] });
+  });
+
+  it('reports wrong credentials as an auth error', async () => {
+    const auth = new DockerHubAuth({ identifier: 'bot', secret: 'wrong' });
+    await expect(listing('large', auth)).rejects.toMatchObject({ kind: 'auth' });
   });
 });

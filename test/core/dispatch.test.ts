@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { decodeRefMessage, encodeRefMessage, planDispatch } from '../../lambdas/core/dispatch.ts';
+import { RefError } from '../../lambdas/core/errors.ts';
+
+const enabled = (...refs: string[]) => refs.map((ref) => ({ ref, enabled: true }));
+
+describe('planDispatch', () => {
+  it('folds explicit Docker Hub refs into their owner wildcard, so they cost no extra request', () => {
+    const plan = planDispatch(enabled('myorg/app', 'dockerhub:myorg/*', 'docker.io/myorg/tool', 'other/app'));
+    expect(plan.messages).toEqual([
+      { ref: 'dockerhub:myorg/*', covers: ['dockerhub:myorg/app', 'dockerhub:myorg/tool'] },
+      { ref: 'dockerhub:other/app' },
+    ]);
+  });
+
+  it('keeps explicit refs of registries whose listing has no counts as their own messages', () => {
+    const plan = planDispatch(enabled('ghcr:o/*', 'ghcr.io/o/p', 'quay:ns/*', 'quay.io/ns/r'));
+    expect(plan.messages.map((message) => message.ref)).toEqual(['ghcr:o/*', 'quay:ns/*', 'ghcr:o/p', 'quay:ns/r']);
+    expect(plan.messages.every((message) => message.covers === undefined)).toBe(true);
+  });
+
+  it('skips disabled items and reports invalid ones without stopping', () => {
+    const plan = planDispatch([
+      { ref: 'nginx', enabled: false },
+      { ref: 'Bad/Ref', enabled: true },
+      { ref: 'redis', enabled: true },
+    ]);
+    expect(plan.messages).toEqual([{ ref: 'dockerhub:library/redis' }]);
+    expect(plan.rejected.map((error) => error.input)).toEqual(['Bad/Ref']);
+  });
+});
+
+describe('ref messages', () => {
+  it('round-trip through the queue body', () => {
+    const message = { ref: 'dockerhub:o/*', covers: ['dockerhub:o/a'], parent: 'x', attempt: 2 };
+    expect(decodeRefMessage(encodeRefMessage(message))).toEqual(message);
+  });
+
+  it.each(['not json', '{}', '{"ref":""}', '{"ref":"a","attempt":-1}', '[1]'])('rejects the body %j with a RefError', (body) => {
+    expect(() => decodeRefMessage(body)).toThrowError(RefError);
+  });
+});

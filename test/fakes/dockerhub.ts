@@ -1,0 +1,56 @@
+// A fake Docker Hub on a FakeUpstream: repositories, owner listings with the anonymous offset cap, token auth.
+import type { IncomingMessage } from 'node:http';
+import { type FakeUpstream, dockerHubRepository, json } from './upstream.ts';
+
+export interface FakeDockerHubState {
+  /** `namespace/name` → pull_count. */
+  repos: Map<string, number>;
+  credentials?: { identifier: string; secret: string };
+}
+
+const ACCESS_TOKEN = 'fake-hub-access-token';
+
+export function installFakeDockerHub(fake: FakeUpstream, state: FakeDockerHubState): void {
+  const authorized = (request: IncomingMessage) => request.headers.authorization === `Bearer ${ACCESS_TOKEN}`;
+
+  fake.route('/v2/auth/token', async (request, response) => {
+    let body = '';
+    for await (const chunk of request) body += chunk;
+    const { identifier, secret } = JSON.parse(body || '{}') as { identifier?: string; secret?: string };
+    if (!state.credentials || identifier !== state.credentials.identifier || secret !== state.credentials.secret) {
+      return json(response, 401, { detail: 'incorrect authentication credentials' });
+    }
+    json(response, 200, { access_token: ACCESS_TOKEN });
+  });
+
+  fake.route(/^\/v2\/namespaces\/[^/]+\/repositories$/, (request, response, url) => {
+    const namespace = url.pathname.split('/')[3]!;
+    const pageSize = Number(url.searchParams.get('page_size') ?? 10);
+    const page = Number(url.searchParams.get('page') ?? 1);
+    const offset = (page - 1) * pageSize;
+    if (offset >= 100 && !authorized(request)) {
+      return json(response, 403, { message: 'pagination offset too large for anonymous requests; please authenticate' });
+    }
+    const rows = [...state.repos].filter(([path]) => path.startsWith(`${namespace}/`)).sort(([a], [b]) => a.localeCompare(b));
+    if (page > 1 && offset >= rows.length) return json(response, 404, { message: 'page not found' });
+    const slice = rows.slice(offset, offset + pageSize);
+    const next = offset + pageSize < rows.length ? `${fake.url}${url.pathname}?page_size=${pageSize}&page=${page + 1}` : null;
+    json(response, 200, {
+      count: rows.length,
+      next,
+      previous: page > 1 ? `${fake.url}${url.pathname}?page_size=${pageSize}&page=${page - 1}` : null,
+      results: slice.map(([path, pulls]) => dockerHubRepository(namespace, path.split('/')[1]!, pulls)),
+    });
+  });
+
+  fake.route(/^\/v2\/repositories\/[^/]+\/[^/]+\/$/, (_request, response, url) => {
+    const [, , , namespace, name] = url.pathname.split('/');
+    const pulls = state.repos.get(`${namespace}/${name}`);
+    if (pulls === undefined) return json(response, 404, { message: 'object not found' });
+    json(response, 200, dockerHubRepository(namespace!, name!, pulls));
+  });
+}
+
+export function ownerRepos(namespace: string, count: number, pulls = (i: number) => 1000 + i): [string, number][] {
+  return Array.from({ length: count }, (_, i) => [`${namespace}/repo-${String(i).padStart(3, '0')}`, pulls(i)]);
+}

@@ -1,0 +1,87 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { functionPermissions, logicalId, synthesize } from './synth.ts';
+
+const { template } = synthesize();
+const dispatch = logicalId(template, 'AWS::Lambda::Function', 'CollectorDispatch');
+const collect = logicalId(template, 'AWS::Lambda::Function', 'CollectorCollect');
+const queue = logicalId(template, 'AWS::SQS::Queue', 'CollectorQueue');
+const deadLetterQueue = logicalId(template, 'AWS::SQS::Queue', 'CollectorDeadLetterQueue');
+const resource = (id: string) => template.toJSON().Resources[id];
+
+describe('collector schedule', () => {
+  it('invokes dispatch at the poll interval, retrying a failed round only briefly', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 hour)', // CDK writes 60 minutes in the largest whole unit
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [dispatch, 'Arn'] },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+      }),
+    });
+  });
+
+  it('follows pollMinutes from context', () => {
+    synthesize({ context: { pollMinutes: '15' } }).template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(15 minutes)',
+    });
+  });
+
+  it('passes the poll interval to both functions as POLL_MINUTES', () => {
+    for (const fn of [dispatch, collect]) {
+      expect(resource(fn).Properties.Environment.Variables.POLL_MINUTES).toBe('60');
+    }
+  });
+});
+
+describe('collector queue', () => {
+  it.each([queue, deadLetterQueue])('%s refuses requests without TLS and is encrypted by SQS', (id) => {
+    expect(resource(id).Properties.SqsManagedSseEnabled).toBe(true);
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: id }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('hides a message for at least six collect timeouts', () => {
+    expect(resource(queue).Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * resource(collect).Properties.Timeout);
+  });
+
+  it('dead-letters a message after three receives and keeps dead letters longer than live ones', () => {
+    expect(resource(queue).Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueue, 'Arn'] },
+      maxReceiveCount: 3,
+    });
+    expect(resource(deadLetterQueue).Properties.MessageRetentionPeriod).toBeGreaterThan(
+      resource(queue).Properties.MessageRetentionPeriod,
+    );
+  });
+
+  it('is named to dispatch and collect through QUEUE_URL; both may send to it', () => {
+    for (const fn of [dispatch, collect]) {
+      expect(resource(fn).Properties.Environment.Variables.QUEUE_URL).toEqual({ Ref: queue });
+      expect(functionPermissions(template, fn).flatMap((s) => s.actions)).toContain('sqs:SendMessage');
+    }
+  });
+});
+
+describe('collect event source', () => {
+  it('delivers batches of ten, reports partial failures and runs at most two batches at once', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      FunctionName: { Ref: collect },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('gives collect a 60 second timeout', () => {
+    expect(resource(collect).Properties.Timeout).toBe(60);
+  });
+});

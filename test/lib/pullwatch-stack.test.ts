@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { type Acknowledgement, synthesize } from './synth.ts';
+
+describe.each(['timestream', 'dynamodb'])('the app with the %s store', (store) => {
+  const { template, findings, acknowledgements } = synthesize({ context: { store }, validateTemplate: true });
+
+  it('publishes the dashboard and API URLs and the store names', () => {
+    const outputs = template.toJSON().Outputs;
+    expect(Object.keys(outputs).sort()).toEqual([
+      'ApiUrl',
+      'DashboardUrl',
+      'ReposTableName',
+      'SeriesStoreKind',
+      'SeriesStoreName',
+    ]);
+    expect(outputs.SeriesStoreKind.Value).toBe(store);
+    expect(JSON.stringify(outputs.DashboardUrl.Value)).toContain('https://');
+  });
+
+  it('leaves no cdk-nag or template-validation finding unacknowledged, error or warning', () => {
+    expect(findings).toEqual([]);
+  });
+
+  it('acknowledges every finding with a specific reason, never a reused one', () => {
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    const reasonsByFinding = new Map<string, Acknowledgement>();
+    for (const ack of acknowledgements) {
+      expect(ack.reason.length, `${ack.path} ${ack.id}`).toBeGreaterThanOrEqual(30);
+      reasonsByFinding.set(`${ack.path} ${ack.id}`, ack);
+    }
+    const reasons = [...reasonsByFinding.values()].map((ack) => ack.reason);
+    expect(new Set(reasons).size).toBe(reasons.length);
+  });
+});

@@ -1,0 +1,131 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { functionPermissions, logicalId, synthesize } from './synth.ts';
+
+const timestream = synthesize().template;
+const dynamodb = synthesize({ context: { store: 'dynamodb' } }).template;
+
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'timestream:WriteRecords',
+];
+
+const functionsOf = (template: typeof timestream) => ({
+  dispatch: logicalId(template, 'AWS::Lambda::Function', 'CollectorDispatch'),
+  collect: logicalId(template, 'AWS::Lambda::Function', 'CollectorCollect'),
+  api: logicalId(template, 'AWS::Lambda::Function', 'QueryApi'),
+});
+const environmentOf = (template: typeof timestream, fn: string) =>
+  template.toJSON().Resources[fn].Properties.Environment.Variables as Record<string, unknown>;
+const actionsOf = (template: typeof timestream, fn: string) => functionPermissions(template, fn).flatMap((s) => s.actions);
+const mentions = (value: unknown, logicalId: string) => JSON.stringify(value).includes(`"${logicalId}"`);
+
+describe('Timestream series store (default)', () => {
+  const fns = functionsOf(timestream);
+  const database = logicalId(timestream, 'AWS::Timestream::Database', 'SeriesDatabase');
+  const table = logicalId(timestream, 'AWS::Timestream::Table', 'SeriesTable');
+
+  it('keeps a day in memory and ten years on magnetic storage, which also accepts late writes', () => {
+    timestream.hasResource('AWS::Timestream::Table', {
+      Properties: {
+        DatabaseName: { Ref: database },
+        TableName: 'pulls',
+        RetentionProperties: { MemoryStoreRetentionPeriodInHours: '24', MagneticStoreRetentionPeriodInDays: '3650' },
+        MagneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    timestream.hasResource('AWS::Timestream::Database', { DeletionPolicy: 'Retain' });
+  });
+
+  it('creates no DynamoDB series table', () => {
+    timestream.resourceCountIs('AWS::DynamoDB::GlobalTable', 1); // the repos table
+  });
+
+  it('tells collect and api where it is', () => {
+    for (const fn of [fns.collect, fns.api]) {
+      expect(environmentOf(timestream, fn)).toMatchObject({
+        SERIES_STORE: 'timestream',
+        TIMESTREAM_DATABASE: { Ref: database },
+        TIMESTREAM_TABLE: 'pulls',
+      });
+      expect(environmentOf(timestream, fn)).not.toHaveProperty('SERIES_TABLE');
+    }
+  });
+
+  it('lets collect write records to the table and nothing more', () => {
+    expect(functionPermissions(timestream, fns.collect).filter((s) => s.actions.some((a) => a.startsWith('timestream:')))).toEqual([
+      { actions: ['timestream:DescribeEndpoints'], resources: ['*'] },
+      { actions: ['timestream:WriteRecords'], resources: [{ 'Fn::GetAtt': [table, 'Arn'] }] },
+    ]);
+  });
+
+  it('lets api select from the table and nothing more', () => {
+    expect(functionPermissions(timestream, fns.api).filter((s) => s.actions.some((a) => a.startsWith('timestream:')))).toEqual([
+      { actions: ['timestream:DescribeEndpoints'], resources: ['*'] },
+      { actions: ['timestream:Select'], resources: [{ 'Fn::GetAtt': [table, 'Arn'] }] },
+    ]);
+  });
+
+  it('gives dispatch no access to the series store', () => {
+    expect(actionsOf(timestream, fns.dispatch).filter((a) => a.startsWith('timestream:'))).toEqual([]);
+    expect(Object.keys(environmentOf(timestream, fns.dispatch)).filter((name) => /SERIES|TIMESTREAM/.test(name))).toEqual([]);
+  });
+
+  it('gives api no write action on any table', () => {
+    expect(actionsOf(timestream, fns.api).filter((a) => WRITE_ACTIONS.includes(a))).toEqual([]);
+  });
+});
+
+describe('DynamoDB series store (-c store=dynamodb)', () => {
+  const fns = functionsOf(dynamodb);
+  const seriesTable = logicalId(dynamodb, 'AWS::DynamoDB::GlobalTable', 'SeriesTable');
+
+  it('is keyed by pk and sk, billed on demand, recoverable, expires items by expires_at and is kept', () => {
+    dynamodb.hasResource('AWS::DynamoDB::GlobalTable', {
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('creates no Timestream resources and grants no timestream action to anyone', () => {
+    const types = Object.values(dynamodb.toJSON().Resources).map((r) => (r as { Type: string }).Type);
+    expect(types.filter((type) => type.startsWith('AWS::Timestream::'))).toEqual([]);
+    const policies = Object.values(dynamodb.findResources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument);
+    expect(JSON.stringify(policies)).not.toContain('timestream:');
+  });
+
+  it('tells collect and api where it is', () => {
+    for (const fn of [fns.collect, fns.api]) {
+      expect(environmentOf(dynamodb, fn)).toMatchObject({ SERIES_STORE: 'dynamodb', SERIES_TABLE: { Ref: seriesTable } });
+      expect(Object.keys(environmentOf(dynamodb, fn)).filter((name) => name.startsWith('TIMESTREAM_'))).toEqual([]);
+    }
+  });
+
+  it('lets collect write to the series table', () => {
+    const onSeries = functionPermissions(dynamodb, fns.collect).filter((s) => mentions(s.resources, seriesTable));
+    expect(onSeries.flatMap((s) => s.actions)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:BatchWriteItem']));
+  });
+
+  it('lets api only read the series table', () => {
+    const onSeries = functionPermissions(dynamodb, fns.api).filter((s) => mentions(s.resources, seriesTable));
+    expect(onSeries.flatMap((s) => s.actions)).toContain('dynamodb:Query');
+    expect(actionsOf(dynamodb, fns.api).filter((a) => WRITE_ACTIONS.includes(a))).toEqual([]);
+  });
+
+  it('gives dispatch no access to the series table', () => {
+    expect(functionPermissions(dynamodb, fns.dispatch).filter((s) => mentions(s.resources, seriesTable))).toEqual([]);
+    expect(environmentOf(dynamodb, fns.dispatch)).not.toHaveProperty('SERIES_TABLE');
+  });
+});
