@@ -38,6 +38,8 @@ export function createApiApp(deps: ApiDeps): Hono {
         registry: sample.registry,
         name: sample.repo,
         pull_count: sample.pullCount,
+        // Quay publishes daily counts of all repository actions, not a lifetime pull counter.
+        measure: sample.measure ?? 'pulls',
         star_count: sample.starCount ?? null,
         last_updated: sample.lastUpdated ?? null,
         collected_at: sample.collectedAt,

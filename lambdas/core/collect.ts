@@ -46,6 +46,8 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
       await deps.queue.send([{ ...message, attempt: (message.attempt ?? 0) + 1 }], delaySeconds);
       return { status: 'delayed', error: failure.error, delaySeconds };
     }
+    // Refs folded into a wildcard that failed for good are collected on their own, so they do not miss this poll.
+    if (!failure.retry && message.covers?.length) await deps.queue.send(message.covers.map((covered) => ({ ref: covered })));
     return { status: 'failed', error: failure.error, retry: failure.retry };
   }
 
@@ -55,7 +57,8 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
   // (private, or past an anonymous cap) are collected on their own.
   const listed = new Set(collected.samples.map(seriesKey));
   const coveredUnlisted = (message.covers ?? []).filter((covered) => !listed.has(covered));
-  const expand = [...(collected.expand ?? []), ...coveredUnlisted];
+  const skip = new Set(message.skip);
+  const expand = [...new Set([...(collected.expand ?? []).filter((child) => !skip.has(child)), ...coveredUnlisted])];
   if (expand.length > 0) await deps.queue.send(expand.map((child) => ({ ref: child, parent: refString(ref) })));
 
   await deps.repos.recordSuccess(message.ref, at);

@@ -9,6 +9,8 @@ export interface RefMessage {
   ref: string;
   /** Explicit refs a wildcard's listing already answers: recorded from it, at no extra request. */
   covers?: string[];
+  /** Explicit refs collected on their own: a wildcard that fans out does not queue them again. */
+  skip?: string[];
   /** The wildcard this ref was found behind; its failures are shown there too. */
   parent?: string;
   /** How many times a rate limit has sent this ref back to the queue. */
@@ -31,21 +33,24 @@ export function planDispatch(items: readonly TrackedRepo[]): DispatchPlan {
     else rejected.push(parsed.error);
   }
 
-  // Only Docker Hub's owner listing carries the counts themselves; other wildcards fan out per repository.
-  const listedOwners = new Map<string, RefMessage>();
+  const wildcards = new Map<string, RefMessage>();
   const messages: RefMessage[] = [];
   for (const ref of refs.values()) {
-    if (ref.wildcard) {
-      const message: RefMessage = { ref: refString(ref) };
-      if (ref.registry === 'dockerhub') listedOwners.set(refOwner(ref), message);
-      messages.push(message);
-    }
+    if (!ref.wildcard) continue;
+    const message: RefMessage = { ref: refString(ref) };
+    wildcards.set(`${ref.registry}:${refOwner(ref)}`, message);
+    messages.push(message);
   }
   for (const ref of refs.values()) {
     if (ref.wildcard) continue;
-    const wildcard = ref.registry === 'dockerhub' ? listedOwners.get(refOwner(ref)) : undefined;
-    if (wildcard) (wildcard.covers ??= []).push(refString(ref));
-    else messages.push({ ref: refString(ref) });
+    const wildcard = wildcards.get(`${ref.registry}:${refOwner(ref)}`);
+    // Docker Hub's owner listing carries the counts themselves; other wildcards fan out, one page per repository.
+    if (wildcard && ref.registry === 'dockerhub') {
+      (wildcard.covers ??= []).push(refString(ref));
+      continue;
+    }
+    if (wildcard) (wildcard.skip ??= []).push(refString(ref));
+    messages.push({ ref: refString(ref) });
   }
   return { messages, rejected };
 }
@@ -53,6 +58,7 @@ export function planDispatch(items: readonly TrackedRepo[]): DispatchPlan {
 const refMessageSchema = z.object({
   ref: z.string().min(1),
   covers: z.array(z.string().min(1)).optional(),
+  skip: z.array(z.string().min(1)).optional(),
   parent: z.string().min(1).optional(),
   attempt: z.number().int().nonnegative().optional(),
 });

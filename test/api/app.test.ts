@@ -16,8 +16,8 @@ describe('api app', () => {
     const response = await app().request('/api/summary');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual([
-      { registry: 'dockerhub', name: 'library/nginx', pull_count: 10, star_count: 2, last_updated: null, collected_at: '2026-11-23T10:00:00.000Z' },
-      { registry: 'quay', name: 'ns/app', pull_count: 3, star_count: null, last_updated: null, collected_at: '2026-11-22T00:00:00.000Z' },
+      { registry: 'dockerhub', name: 'library/nginx', pull_count: 10, measure: 'pulls', star_count: 2, last_updated: null, collected_at: '2026-11-23T10:00:00.000Z' },
+      { registry: 'quay', name: 'ns/app', pull_count: 3, measure: 'daily_actions', star_count: null, last_updated: null, collected_at: '2026-11-22T00:00:00.000Z' },
     ]);
   });
 

@@ -85,6 +85,21 @@ describe('collectMessage', () => {
     expect(h.sent[0]?.messages).toEqual([{ ref: 'dockerhub:org/private', parent: 'dockerhub:org/*' }]);
   });
 
+  it('does not fan out to refs that are collected on their own', async () => {
+    const h = harness(async () => ({ samples: [], expand: ['ghcr:o/a', 'ghcr:o/b'] }));
+    await collectMessage({ ref: 'ghcr:o/*', skip: ['ghcr:o/a'] }, h.deps);
+    expect(h.sent[0]?.messages).toEqual([{ ref: 'ghcr:o/b', parent: 'ghcr:o/*' }]);
+  });
+
+  it('collects the refs folded into a wildcard on their own when the listing fails for good', async () => {
+    const h = harness(failing('not_found'));
+    await collectMessage({ ref: 'dockerhub:gone/*', covers: ['dockerhub:gone/a'] }, h.deps);
+    expect(h.sent).toEqual([{ messages: [{ ref: 'dockerhub:gone/a' }], delaySeconds: undefined }]);
+    const transient = harness(failing('transient'));
+    await collectMessage({ ref: 'dockerhub:gone/*', covers: ['dockerhub:gone/a'] }, transient.deps);
+    expect(transient.sent).toEqual([]);
+  });
+
   it('shows the failure of a ref found behind a wildcard on the wildcard too', async () => {
     const h = harness(failing('format_changed'));
     await collectMessage({ ref: 'ghcr:o/a', parent: 'ghcr:o/*' }, h.deps);

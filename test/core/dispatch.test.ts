@@ -13,10 +13,15 @@ describe('planDispatch', () => {
     ]);
   });
 
-  it('keeps explicit refs of registries whose listing has no counts as their own messages', () => {
-    const plan = planDispatch(enabled('ghcr:o/*', 'ghcr.io/o/p', 'quay:ns/*', 'quay.io/ns/r'));
-    expect(plan.messages.map((message) => message.ref)).toEqual(['ghcr:o/*', 'quay:ns/*', 'ghcr:o/p', 'quay:ns/r']);
-    expect(plan.messages.every((message) => message.covers === undefined)).toBe(true);
+  it('collects explicit refs of fan-out wildcards on their own, and tells the wildcard to skip them', () => {
+    const plan = planDispatch(enabled('ghcr:o/*', 'ghcr.io/o/p', 'quay:ns/*', 'quay.io/ns/r', 'quay.io/other/r'));
+    expect(plan.messages).toEqual([
+      { ref: 'ghcr:o/*', skip: ['ghcr:o/p'] },
+      { ref: 'quay:ns/*', skip: ['quay:ns/r'] },
+      { ref: 'ghcr:o/p' },
+      { ref: 'quay:ns/r' },
+      { ref: 'quay:other/r' },
+    ]);
   });
 
   it('skips disabled items and reports invalid ones without stopping', () => {
