@@ -1,17 +1,43 @@
 // A fake Docker Hub on a FakeUpstream: repositories, owner listings with the anonymous offset cap, token auth.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type FakeUpstream, dockerHubRepository, json } from './upstream.ts';
 
 export interface FakeDockerHubState {
   /** `namespace/name` → pull_count. */
   repos: Map<string, number>;
   credentials?: { identifier: string; secret: string };
+  /** Answer every request after this long. */
+  latencyMs?: number;
+  /** Requests allowed per rolling minute; announced in X-RateLimit-* headers, 429 with Retry-After past it. */
+  requestsPerMinute?: number;
+  /** Counts the 429s served. */
+  throttled?: number;
 }
 
 const ACCESS_TOKEN = 'fake-hub-access-token';
 
 export function installFakeDockerHub(fake: FakeUpstream, state: FakeDockerHubState): void {
   const authorized = (request: IncomingMessage) => request.headers.authorization === `Bearer ${ACCESS_TOKEN}`;
+  const window: number[] = [];
+
+  /** Applies latency and the rate limit; answers 429 itself and returns false when the request is over the limit. */
+  const admit = async (response: ServerResponse): Promise<boolean> => {
+    if (state.latencyMs) await new Promise((resolve) => setTimeout(resolve, state.latencyMs));
+    if (!state.requestsPerMinute) return true;
+    const now = Date.now();
+    while (window.length > 0 && window[0]! <= now - 60_000) window.shift();
+    const resetSeconds = Math.ceil(((window[0] ?? now) + 60_000) / 1000);
+    if (window.length >= state.requestsPerMinute) {
+      state.throttled = (state.throttled ?? 0) + 1;
+      json(response, 429, { message: 'too many requests' }, { 'retry-after': String(Math.max(1, resetSeconds - Math.floor(now / 1000))) });
+      return false;
+    }
+    window.push(now);
+    response.setHeader('x-ratelimit-limit', String(state.requestsPerMinute));
+    response.setHeader('x-ratelimit-remaining', String(state.requestsPerMinute - window.length));
+    response.setHeader('x-ratelimit-reset', String(resetSeconds));
+    return true;
+  };
 
   fake.route('/v2/auth/token', async (request, response) => {
     let body = '';
@@ -23,7 +49,8 @@ export function installFakeDockerHub(fake: FakeUpstream, state: FakeDockerHubSta
     json(response, 200, { access_token: ACCESS_TOKEN });
   });
 
-  fake.route(/^\/v2\/namespaces\/[^/]+\/repositories$/, (request, response, url) => {
+  fake.route(/^\/v2\/namespaces\/[^/]+\/repositories$/, async (request, response, url) => {
+    if (!(await admit(response))) return;
     const namespace = url.pathname.split('/')[3]!;
     const pageSize = Number(url.searchParams.get('page_size') ?? 10);
     const page = Number(url.searchParams.get('page') ?? 1);
@@ -43,7 +70,8 @@ export function installFakeDockerHub(fake: FakeUpstream, state: FakeDockerHubSta
     });
   });
 
-  fake.route(/^\/v2\/repositories\/[^/]+\/[^/]+\/$/, (_request, response, url) => {
+  fake.route(/^\/v2\/repositories\/[^/]+\/[^/]+\/$/, async (_request, response, url) => {
+    if (!(await admit(response))) return;
     const [, , , namespace, name] = url.pathname.split('/');
     const pulls = state.repos.get(`${namespace}/${name}`);
     if (pulls === undefined) return json(response, 404, { message: 'object not found' });

@@ -8,6 +8,8 @@ import { LATEST_PARTITION, SERIES_PARTITION_KEY, SERIES_SORT_KEY } from './schem
 
 const BATCH_WRITE_LIMIT = 25;
 const UNPROCESSED_RETRIES = 5;
+/** Writes in flight at once: an owner listing yields hundreds of samples, one round trip each would crawl. */
+const WRITE_CONCURRENCY = 8;
 
 export class DynamoSeriesStore implements SeriesStore {
   constructor(
@@ -17,10 +19,10 @@ export class DynamoSeriesStore implements SeriesStore {
 
   async write(samples: readonly Sample[]): Promise<void> {
     const items = samples.map((sample) => ({ [SERIES_PARTITION_KEY]: seriesKey(sample), [SERIES_SORT_KEY]: sample.collectedAt, ...toAttributes(sample) }));
-    for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
-      await this.batchPut(items.slice(start, start + BATCH_WRITE_LIMIT));
-    }
-    for (const sample of newestPerSeries(samples)) await this.putLatest(sample);
+    const batches: Record<string, unknown>[][] = [];
+    for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) batches.push(items.slice(start, start + BATCH_WRITE_LIMIT));
+    await inParallel(batches, (batch) => this.batchPut(batch));
+    await inParallel(newestPerSeries(samples), (sample) => this.putLatest(sample));
   }
 
   async latest(): Promise<Sample[]> {
@@ -64,6 +66,14 @@ export class DynamoSeriesStore implements SeriesStore {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
+}
+
+async function inParallel<T>(items: readonly T[], write: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await write(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
 }
 
 function newestPerSeries(samples: readonly Sample[]): Sample[] {

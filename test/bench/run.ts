@@ -1,0 +1,10 @@
+// `npm run bench`: runs every benchmark and prints one JSON report.
+import { benchPoll } from './poll.ts';
+
+const report = {
+  node: process.version,
+  poll: {
+    tenOwnersOf150PlusExplicit200: await benchPoll({ owners: 10, reposPerOwner: 150, explicitRefs: 200 }),
+  },
+};
+console.log(JSON.stringify(report, null, 2));
