@@ -13,6 +13,8 @@ import { stackSettingsFromContext } from '../../lib/settings.ts';
 export interface SynthOptions {
   /** CDK context, as `-c key=value` would give it. */
   readonly context?: Record<string, unknown>;
+  /** As bin/app.ts takes it from AWS_REGION; omitted, the stack is region-agnostic. */
+  readonly region?: string;
   /** Run esbuild for the functions (seconds) instead of skipping bundling (tenths of a second). */
   readonly bundle?: boolean;
   /** Also run aws-cdk-lib's built-in CloudFormation template validation, as `cdk synth` does (about 3 s on first use). */
@@ -53,7 +55,10 @@ export function synthesize(options: SynthOptions = {}): Synthesis {
   try {
     const context = options.bundle ? { ...options.context } : { 'aws:cdk:bundling-stacks': [], ...options.context };
     const app = new App({ outdir, context, builtinCloudFormationValidation: options.validateTemplate ?? false });
-    const stack = new PullwatchStack(app, 'Pullwatch', stackSettingsFromContext(app.node));
+    const stack = new PullwatchStack(app, 'Pullwatch', {
+      ...stackSettingsFromContext(app.node),
+      env: { region: options.region },
+    });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     // Throws, with the report in the message, when any plugin reports an error.
     const assembly = app.synth();

@@ -1,0 +1,93 @@
+// The collection pipeline: a schedule wakes `dispatch`, which queues one message per tracked ref for `collect` to sample.
+import { Aws, type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../lambdas/core/defaults.ts';
+import { PullwatchFunction } from './lambda-function.ts';
+import type { RepoTable } from './repo-table.ts';
+import type { SeriesStore } from './series-store.ts';
+
+export interface CollectorProps {
+  readonly repoTable: RepoTable;
+  readonly seriesStore: SeriesStore;
+  readonly pollMinutes: number;
+}
+
+const COLLECT_TIMEOUT = Duration.seconds(60);
+
+export class Collector extends Construct {
+  readonly dispatchFunction: PullwatchFunction;
+  readonly collectFunction: PullwatchFunction;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: CollectorProps) {
+    super(scope, id);
+    const environment = { POLL_MINUTES: String(props.pollMinutes) };
+
+    // Kept longer than the queue so a dead letter can still be inspected after its siblings expired.
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      // Lambda's guidance: 6 x the function timeout, so retries inside a batch never race a redelivery.
+      visibilityTimeout: Duration.seconds(6 * COLLECT_TIMEOUT.toSeconds()),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DEFAULTS.maxReceives },
+    });
+
+    this.dispatchFunction = new PullwatchFunction(this, 'Dispatch', {
+      handlerName: 'dispatch',
+      timeout: Duration.seconds(60),
+      environment: { ...environment, QUEUE_URL: this.queue.queueUrl },
+    });
+    props.repoTable.bind(this.dispatchFunction, 'read');
+    this.queue.grantSendMessages(this.dispatchFunction);
+
+    this.collectFunction = new PullwatchFunction(this, 'Collect', {
+      handlerName: 'collect',
+      timeout: COLLECT_TIMEOUT,
+      environment: { ...environment, QUEUE_URL: this.queue.queueUrl },
+    });
+    // readwrite: collect records each ref's last success or error on its item.
+    props.repoTable.bind(this.collectFunction, 'readwrite');
+    props.seriesStore.grantWrite(this.collectFunction);
+    // Rate-limited refs are sent back to the queue with a delay instead of failing the batch.
+    this.queue.grantSendMessages(this.collectFunction);
+    this.collectFunction.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        // Caps parallel batches so a large owner does not hammer one registry's rate limit.
+        maxConcurrency: 2,
+      }),
+    );
+
+    // An own role rather than the target's default one, so its finding can be acknowledged here.
+    const scheduleRole = new Role(this, 'ScheduleRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    });
+    new Schedule(this, 'Schedule', {
+      description: `Starts a pullwatch collection round every ${props.pollMinutes} minutes`,
+      schedule: ScheduleExpression.rate(Duration.minutes(props.pollMinutes)),
+      // A missed round is made up by the next one; retrying for the default 24 hours would only pile rounds up.
+      target: new LambdaInvoke(this.dispatchFunction, { retryAttempts: 2, role: scheduleRole }),
+    });
+    const dispatchLogicalId = Stack.of(this).getLogicalId(this.dispatchFunction.node.defaultChild as CfnElement);
+    Validations.of(scheduleRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${dispatchLogicalId}.Arn>:*]`,
+      reason:
+        'LambdaInvoke grants invoke on the dispatch function and its versions/aliases (ARN:*); the role can still invoke nothing but dispatch.',
+    });
+  }
+}

@@ -1,0 +1,41 @@
+// Wires pullwatch's constructs into one stack and publishes the URLs and names a user needs after deploying.
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Collector } from './collector.ts';
+import { Dashboard } from './dashboard.ts';
+import { QueryApi } from './query-api.ts';
+import { RepoTable } from './repo-table.ts';
+import { createSeriesStore } from './series-store.ts';
+import type { StackSettings } from './settings.ts';
+
+export type PullwatchStackProps = StackProps & StackSettings;
+
+export class PullwatchStack extends Stack {
+  constructor(scope: Construct, id: string, props: PullwatchStackProps) {
+    super(scope, id, props);
+
+    const repoTable = new RepoTable(this, 'Repos');
+    const seriesStore = createSeriesStore(this, 'Series', props.store);
+    new Collector(this, 'Collector', { repoTable, seriesStore, pollMinutes: props.pollMinutes });
+    const queryApi = new QueryApi(this, 'Query', { repoTable, seriesStore, pollMinutes: props.pollMinutes });
+    const dashboard = new Dashboard(this, 'Dashboard', { apiDomainName: queryApi.domainName });
+
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The dashboard; the API is also served here under /api',
+      value: `https://${dashboard.distribution.distributionDomainName}`,
+    });
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'The HTTP API itself (routes start with /api); the same API answers at DashboardUrl/api, cached',
+      value: queryApi.stage.url,
+    });
+    new CfnOutput(this, 'ReposTableName', {
+      description: 'DynamoDB table of tracked refs: one item per ref, partition key "ref"',
+      value: repoTable.table.tableName,
+    });
+    new CfnOutput(this, 'SeriesStoreName', {
+      description: 'Where the samples live: a DynamoDB table name, or "database.table" in Timestream',
+      value: seriesStore.storeName,
+    });
+    new CfnOutput(this, 'SeriesStoreKind', { description: 'timestream or dynamodb', value: seriesStore.kind });
+  }
+}

@@ -1,0 +1,120 @@
+// The series store: where pull-count samples live, Timestream (as designed) or a DynamoDB table, chosen by the `store` setting.
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
+import { Construct } from 'constructs';
+import type { SeriesStoreKind } from './settings.ts';
+
+/** What the rest of the stack needs from a series store; each grant also tells the function where the store is. */
+export interface SeriesStore {
+  readonly kind: SeriesStoreKind;
+  /** The DynamoDB table name, or `database.table` for Timestream. */
+  readonly storeName: string;
+  grantWrite(fn: LambdaFunction): void;
+  grantRead(fn: LambdaFunction): void;
+}
+
+export function createSeriesStore(scope: Construct, id: string, kind: SeriesStoreKind): SeriesStore {
+  return kind === 'timestream' ? new TimestreamSeriesStore(scope, id) : new DynamoSeriesStore(scope, id);
+}
+
+const TIMESTREAM_TABLE_NAME = 'pulls';
+
+class TimestreamSeriesStore extends Construct implements SeriesStore {
+  readonly kind = 'timestream';
+  readonly storeName: string;
+  private readonly database: CfnDatabase;
+  private readonly table: CfnTable;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // No database name: CloudFormation generates one, so a second stack or a redeploy beside a retained
+    // database cannot collide with it.
+    this.database = new CfnDatabase(this, 'Database');
+    this.table = new CfnTable(this, 'Table', {
+      databaseName: this.database.ref,
+      tableName: TIMESTREAM_TABLE_NAME,
+      // Untyped properties: CloudFormation wants these exact PascalCase keys and string numbers.
+      retentionProperties: {
+        MemoryStoreRetentionPeriodInHours: '24',
+        MagneticStoreRetentionPeriodInDays: '3650',
+      },
+      // Late samples (a collector retry, a backfill) are older than the memory store keeps; without
+      // magnetic writes Timestream rejects them.
+      magneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
+    });
+    for (const resource of [this.database, this.table]) {
+      resource.applyRemovalPolicy(RemovalPolicy.RETAIN); // years of samples cannot be collected again
+    }
+    this.storeName = `${this.database.ref}.${TIMESTREAM_TABLE_NAME}`;
+
+    Validations.of(this).acknowledge({
+      id: 'CloudFormation-Validate::W3697',
+      reason:
+        'Timestream for LiveAnalytics is closed to new customers since 2025-06-20; accounts without access deploy with -c store=dynamodb instead.',
+    });
+    Validations.of(this.database).acknowledge({
+      id: 'AwsSolutions-TS3',
+      reason:
+        'Public pull counters are not sensitive; the AWS managed Timestream key encrypts them at rest without the monthly cost of a customer managed KMS key.',
+    });
+  }
+
+  grantWrite(fn: LambdaFunction): void {
+    this.bind(fn);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['timestream:WriteRecords'], resources: [this.table.attrArn] }));
+  }
+
+  // Queries name the table in FROM, so Select on the table ARN suffices; SelectValues (queries without a table) is not granted.
+  grantRead(fn: LambdaFunction): void {
+    this.bind(fn);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['timestream:Select'], resources: [this.table.attrArn] }));
+  }
+
+  private bind(fn: LambdaFunction): void {
+    fn.addEnvironment('SERIES_STORE', this.kind);
+    fn.addEnvironment('TIMESTREAM_DATABASE', this.database.ref);
+    fn.addEnvironment('TIMESTREAM_TABLE', TIMESTREAM_TABLE_NAME);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }));
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${fn.node.id}: timestream:DescribeEndpoints has no resource-level permissions, and the Timestream SDK clients call it for endpoint discovery before any read or write.`,
+    });
+  }
+}
+
+class DynamoSeriesStore extends Construct implements SeriesStore {
+  readonly kind = 'dynamodb';
+  readonly storeName: string;
+  private readonly table: TableV2;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'expires_at',
+      removalPolicy: RemovalPolicy.RETAIN, // years of samples cannot be collected again
+    });
+    this.storeName = this.table.tableName;
+  }
+
+  grantWrite(fn: LambdaFunction): void {
+    this.bind(fn);
+    this.table.grantWriteData(fn);
+  }
+
+  grantRead(fn: LambdaFunction): void {
+    this.bind(fn);
+    this.table.grantReadData(fn);
+  }
+
+  private bind(fn: LambdaFunction): void {
+    fn.addEnvironment('SERIES_STORE', this.kind);
+    fn.addEnvironment('SERIES_TABLE', this.table.tableName);
+  }
+}

@@ -1,0 +1,41 @@
+// Stack settings read from CDK context (`-c store=dynamodb -c pollMinutes=30`), validated once for bin/app.ts and the tests.
+import type { Node } from 'constructs';
+import { DEFAULTS } from '../lambdas/core/defaults.ts';
+
+const SERIES_STORE_KINDS = ['timestream', 'dynamodb'] as const;
+export type SeriesStoreKind = (typeof SERIES_STORE_KINDS)[number];
+
+export interface StackSettings {
+  /** Where the time series live; Timestream as designed, DynamoDB for accounts that cannot use Timestream. */
+  readonly store: SeriesStoreKind;
+  /** How often the counters are sampled. */
+  readonly pollMinutes: number;
+}
+
+export function stackSettingsFromContext(node: Node): StackSettings {
+  return {
+    store: parseStore(node.tryGetContext('store')),
+    pollMinutes: parsePollMinutes(node.tryGetContext('pollMinutes')),
+  };
+}
+
+function parseStore(value: unknown): SeriesStoreKind {
+  if (value === undefined) return 'timestream';
+  const kind = SERIES_STORE_KINDS.find((k) => k === value);
+  if (!kind) {
+    throw new Error(
+      `Context "store" must be one of ${SERIES_STORE_KINDS.join(', ')}; got ${JSON.stringify(value)}`,
+    );
+  }
+  return kind;
+}
+
+// `-c pollMinutes=30` arrives as a string, cdk.json's value as a number: accept both spellings of a positive integer.
+function parsePollMinutes(value: unknown): number {
+  if (value === undefined) return DEFAULTS.pollMinutes;
+  const minutes = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 1) {
+    throw new Error(`Context "pollMinutes" must be a positive integer (minutes); got ${JSON.stringify(value)}`);
+  }
+  return minutes;
+}
