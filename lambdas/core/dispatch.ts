@@ -1,5 +1,5 @@
 // Dispatch: which tracked refs a poll collects, and the queue message that carries each.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { RefError } from './errors.ts';
 import type { TrackedRepo } from './ports.ts';
 import { type Ref, refOwner, refString, tryParseRef } from './refs.ts';
@@ -55,12 +55,13 @@ export function planDispatch(items: readonly TrackedRepo[]): DispatchPlan {
   return { messages, rejected };
 }
 
+const refText = z.string().check(z.minLength(1));
 const refMessageSchema = z.object({
-  ref: z.string().min(1),
-  covers: z.array(z.string().min(1)).optional(),
-  skip: z.array(z.string().min(1)).optional(),
-  parent: z.string().min(1).optional(),
-  attempt: z.number().int().nonnegative().optional(),
+  ref: refText,
+  covers: z.optional(z.array(refText)),
+  skip: z.optional(z.array(refText)),
+  parent: z.optional(refText),
+  attempt: z.optional(z.int().check(z.nonnegative())),
 });
 
 export function encodeRefMessage(message: RefMessage): string {

@@ -1,4 +1,5 @@
 // The one way pullwatch calls an upstream registry: timeout, body cap, User-Agent, same-registry redirects, typed errors.
+import type * as z from 'zod/mini';
 import { UpstreamError } from './errors.ts';
 import type { RateBudget } from './rate-budget.ts';
 
@@ -93,6 +94,16 @@ export function parseJsonBody(response: UpstreamResponse): unknown {
   } catch {
     throw new UpstreamError('format_changed', response.url, `body is not JSON: ${JSON.stringify(response.body.slice(0, 80))}`);
   }
+}
+
+/** Validates a parsed body; the first problem, with its path, becomes a format_changed error naming the URL. */
+export function validateBody<T>(schema: z.ZodMiniType<T>, body: unknown, url: string, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UpstreamError('format_changed', url, `${what}: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
 }
 
 /** When a rate-limited client may retry: `Retry-After` (seconds or HTTP date) or `X-Retry-After` (unix seconds). */

@@ -1,7 +1,7 @@
 // Docker Hub: a repository's lifetime pull_count, and every repository of an owner through the owner listing.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UpstreamError } from '../errors.ts';
-import { type UpstreamRequest, type UpstreamResponse, fetchUpstream, parseJsonBody } from '../http.ts';
+import { type UpstreamRequest, type UpstreamResponse, fetchUpstream, parseJsonBody, validateBody } from '../http.ts';
 import type { Sample } from '../samples.ts';
 import { hostOf, type SourceContext } from './context.ts';
 
@@ -13,15 +13,15 @@ export const ANONYMOUS_PAGE_LIMIT = 2;
 const TOKEN_REUSE_MS = 4 * 60_000;
 
 const repositorySchema = z.object({
-  pull_count: z.number().int().nonnegative(),
-  star_count: z.number().int().nonnegative().nullish(),
-  last_updated: z.string().nullish(),
+  pull_count: z.int().check(z.nonnegative()),
+  star_count: z.nullish(z.int().check(z.nonnegative())),
+  last_updated: z.nullish(z.string()),
 });
 const listingSchema = z.object({
-  next: z.string().nullish(),
-  results: z.array(repositorySchema.extend({ name: z.string().min(1), namespace: z.string().nullish() })),
+  next: z.nullish(z.string()),
+  results: z.array(z.extend(repositorySchema, { name: z.string().check(z.minLength(1)) })),
 });
-const tokenSchema = z.object({ access_token: z.string().min(1) });
+const tokenSchema = z.object({ access_token: z.string().check(z.minLength(1)) });
 
 export interface DockerHubCredentials {
   /** Docker ID (personal access token) or organization name (organization access token). */
@@ -43,9 +43,8 @@ export class DockerHubAuth {
       { ...baseRequest(url, ctx), jsonBody: { identifier: this.credentials.identifier, secret: this.credentials.secret } },
       ctx.http,
     );
-    const parsed = tokenSchema.safeParse(parseJsonBody(response));
-    if (!parsed.success) throw new UpstreamError('format_changed', url, 'token answer has no access_token');
-    this.token = { value: parsed.data.access_token, until: now + TOKEN_REUSE_MS };
+    const { access_token } = validateBody(tokenSchema, parseJsonBody(response), url, 'token JSON');
+    this.token = { value: access_token, until: now + TOKEN_REUSE_MS };
     return this.token.value;
   }
 }
@@ -86,25 +85,14 @@ export async function listDockerHubOwner(namespace: string, ctx: SourceContext):
       if (error.kind === 'auth' && page > 1 && !ctx.dockerhubAuth) return { samples, truncated: anonymousCapMessage(namespace, samples.length) };
       throw error;
     }
-    const listing = listingSchema.safeParse(parseJsonBody(response));
-    if (!listing.success) {
-      const issue = listing.error.issues[0];
-      throw new UpstreamError('format_changed', url, `owner listing JSON: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'invalid'}`);
-    }
-    for (const row of listing.data.results) {
-      samples.push(toSample(`${namespace}/${row.name}`, row, collectedAt));
-    }
-    if (!listing.data.next || listing.data.results.length === 0) return { samples };
+    const listing = validateBody(listingSchema, parseJsonBody(response), url, 'owner listing JSON');
+    for (const row of listing.results) samples.push(toSample(`${namespace}/${row.name}`, row, collectedAt));
+    if (!listing.next || listing.results.length === 0) return { samples };
   }
 }
 
 export function parseDockerHubRepository(body: unknown, path: string, url: string, collectedAt: Date): Sample {
-  const parsed = repositorySchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UpstreamError('format_changed', url, `repository JSON: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'invalid'}`);
-  }
-  return toSample(path, parsed.data, collectedAt);
+  return toSample(path, validateBody(repositorySchema, body, url, 'repository JSON'), collectedAt);
 }
 
 function toSample(path: string, row: z.infer<typeof repositorySchema>, collectedAt: Date): Sample {

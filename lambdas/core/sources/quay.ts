@@ -1,7 +1,7 @@
 // Quay: daily repository-action counts from the repository API, and the public repositories of a namespace.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UpstreamError } from '../errors.ts';
-import { fetchUpstream, parseJsonBody } from '../http.ts';
+import { fetchUpstream, parseJsonBody, validateBody } from '../http.ts';
 import type { Sample } from '../samples.ts';
 import { hostOf, type SourceContext } from './context.ts';
 
@@ -18,8 +18,8 @@ function isCalendarDate(text: string): boolean {
 }
 
 const statSchema = z.object({
-  date: z.string().refine(isCalendarDate, 'is not a YYYY-MM-DD calendar date'),
-  count: z.number().int().nonnegative(),
+  date: z.string().check(z.refine(isCalendarDate, 'is not a YYYY-MM-DD calendar date')),
+  count: z.int().check(z.nonnegative()),
 });
 
 const repositorySchema = z.object({
@@ -31,8 +31,8 @@ const repositorySchema = z.object({
 });
 
 const listingSchema = z.object({
-  repositories: z.array(z.object({ namespace: z.string().min(1), name: z.string().min(1) })),
-  next_page: z.string().min(1).nullish(),
+  repositories: z.array(z.object({ namespace: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) })),
+  next_page: z.nullish(z.string().check(z.minLength(1))),
 });
 
 /** Reads one repository (`namespace/name`): one sample per day Quay reports, oldest first. */
@@ -49,7 +49,7 @@ export async function fetchQuayRepository(path: string, ctx: SourceContext): Pro
  * means the clocks disagree, and one odd day should not mark the whole repository as changed format.
  */
 export function parseQuayRepository(body: unknown, path: string, url: string, now: Date): Sample[] {
-  const { stats } = validate(repositorySchema, body, url, 'repository JSON');
+  const { stats } = validateBody(repositorySchema, body, url, 'repository JSON');
   const today = now.toISOString().slice(0, 10);
   const counts = new Map<string, number>();
   for (const { date, count } of stats) {
@@ -92,7 +92,7 @@ export async function listQuayRepositories(namespace: string, ctx: SourceContext
  * namespace means Quay ignored the filter and is listing every public repository: stop rather than collect them.
  */
 export function parseQuayListing(body: unknown, namespace: string, url: string): { repositories: string[]; nextPage?: string } {
-  const { repositories, next_page } = validate(listingSchema, body, url, 'repository listing JSON');
+  const { repositories, next_page } = validateBody(listingSchema, body, url, 'repository listing JSON');
   const foreign = repositories.find((row) => row.namespace !== namespace);
   if (foreign) {
     throw new UpstreamError('format_changed', url, `listing for namespace ${namespace} returned ${foreign.namespace}/${foreign.name}`);
@@ -101,13 +101,4 @@ export function parseQuayListing(body: unknown, namespace: string, url: string):
     repositories: repositories.map((row) => `${row.namespace}/${row.name}`),
     ...(next_page != null && { nextPage: next_page }),
   };
-}
-
-function validate<T>(schema: z.ZodType<T>, body: unknown, url: string, what: string): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UpstreamError('format_changed', url, `${what}: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
 }
