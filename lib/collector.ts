@@ -4,6 +4,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../lambdas/core/defaults.ts';
@@ -15,6 +16,8 @@ export interface CollectorProps {
   readonly repoTable: RepoTable;
   readonly seriesStore: SeriesStore;
   readonly pollMinutes: number;
+  /** Secrets Manager secret (name or ARN) with Docker Hub credentials, read by collect. */
+  readonly dockerhubSecret?: string;
 }
 
 const COLLECT_TIMEOUT = Duration.seconds(60);
@@ -60,6 +63,13 @@ export class Collector extends Construct {
     // readwrite: collect records each ref's last success or error on its item.
     props.repoTable.bind(this.collectFunction, 'readwrite');
     props.seriesStore.grantWrite(this.collectFunction);
+    if (props.dockerhubSecret) {
+      const secret = props.dockerhubSecret.startsWith('arn:')
+        ? Secret.fromSecretCompleteArn(this, 'DockerHubSecret', props.dockerhubSecret)
+        : Secret.fromSecretNameV2(this, 'DockerHubSecret', props.dockerhubSecret);
+      secret.grantRead(this.collectFunction);
+      this.collectFunction.addEnvironment('DOCKERHUB_SECRET', props.dockerhubSecret);
+    }
     // Rate-limited refs are sent back to the queue with a delay instead of failing the batch.
     this.queue.grantSendMessages(this.collectFunction);
     this.collectFunction.addEventSource(

@@ -16,7 +16,12 @@ export class PullwatchStack extends Stack {
 
     const repoTable = new RepoTable(this, 'Repos');
     const seriesStore = createSeriesStore(this, 'Series', props.store);
-    new Collector(this, 'Collector', { repoTable, seriesStore, pollMinutes: props.pollMinutes });
+    new Collector(this, 'Collector', {
+      repoTable,
+      seriesStore,
+      pollMinutes: props.pollMinutes,
+      ...(props.dockerhubSecret && { dockerhubSecret: props.dockerhubSecret }),
+    });
     const queryApi = new QueryApi(this, 'Query', { repoTable, seriesStore, pollMinutes: props.pollMinutes });
     const dashboard = new Dashboard(this, 'Dashboard', { apiDomainName: queryApi.domainName });
 

@@ -10,13 +10,27 @@ export interface StackSettings {
   readonly store: SeriesStoreKind;
   /** How often the counters are sampled. */
   readonly pollMinutes: number;
+  /**
+   * Name or ARN of an existing Secrets Manager secret holding Docker Hub credentials as
+   * `{"identifier": "<Docker ID or org>", "secret": "<access token>"}`: lifts the anonymous listing cap.
+   */
+  readonly dockerhubSecret?: string;
 }
 
 export function stackSettingsFromContext(node: Node): StackSettings {
   return {
     store: parseStore(node.tryGetContext('store')),
     pollMinutes: parsePollMinutes(node.tryGetContext('pollMinutes')),
+    ...optionalSecret(node.tryGetContext('dockerhubSecret')),
   };
+}
+
+function optionalSecret(value: unknown): { dockerhubSecret?: string } {
+  if (value === undefined || value === '') return {};
+  if (typeof value !== 'string' || !/^(arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:)?[\w/+=.@-]{1,512}$/.test(value)) {
+    throw new Error(`Context "dockerhubSecret" must be a Secrets Manager secret name or ARN; got ${JSON.stringify(value)}`);
+  }
+  return { dockerhubSecret: value };
 }
 
 function parseStore(value: unknown): SeriesStoreKind {

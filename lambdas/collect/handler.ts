@@ -1,13 +1,15 @@
 // Collect Lambda: an SQS batch of refs in, samples stored, failed refs reported back for redelivery.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type CollectDeps, collectMessage } from '../core/collect.ts';
-import { requireEnv, sourceContextFromEnv } from '../core/config.ts';
+import { dockerHubCredentialsFromEnv, requireEnv, sourceContextFromEnv } from '../core/config.ts';
 import { type RefMessage, decodeRefMessage } from '../core/dispatch.ts';
 import { RefError } from '../core/errors.ts';
 import { collectFromSource } from '../core/sources/index.ts';
 import { logger } from '../logger.ts';
+import { dockerHubCredentialsFromSecret } from '../stores/dockerhub-secret.ts';
 import { storesFromEnv } from '../stores/from-env.ts';
 import { SqsRefQueue } from '../stores/sqs-queue.ts';
 
@@ -49,14 +51,22 @@ export function createCollectHandler(deps: CollectDeps): CollectHandler {
   };
 }
 
-let lambdaHandler: CollectHandler | undefined;
+let lambdaHandler: Promise<CollectHandler> | undefined;
 
-export const handler: CollectHandler = (event, context) => {
-  if (!lambdaHandler) {
-    const { repos, series } = storesFromEnv(process.env);
-    const sources = sourceContextFromEnv(process.env);
-    const queue = new SqsRefQueue(new SQSClient({}), requireEnv(process.env, 'QUEUE_URL'));
-    lambdaHandler = createCollectHandler({ collectFromSource: (ref) => collectFromSource(ref, sources), repos, series, queue, now: () => new Date() });
-  }
-  return lambdaHandler(event, context);
+async function createLambdaHandler(): Promise<CollectHandler> {
+  const { repos, series } = storesFromEnv(process.env);
+  const secretId = process.env.DOCKERHUB_SECRET;
+  const credentials = secretId ? await dockerHubCredentialsFromSecret(new SecretsManagerClient({}), secretId) : dockerHubCredentialsFromEnv(process.env);
+  const sources = sourceContextFromEnv(process.env, credentials);
+  const queue = new SqsRefQueue(new SQSClient({}), requireEnv(process.env, 'QUEUE_URL'));
+  return createCollectHandler({ collectFromSource: (ref) => collectFromSource(ref, sources), repos, series, queue, now: () => new Date() });
+}
+
+export const handler: CollectHandler = async (event, context) => {
+  // A failed start (e.g. Secrets Manager unreachable) is retried by the next invocation, not cached.
+  lambdaHandler ??= createLambdaHandler().catch((error: unknown) => {
+    lambdaHandler = undefined;
+    throw error;
+  });
+  return (await lambdaHandler)(event, context);
 };

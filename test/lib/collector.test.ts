@@ -85,3 +85,22 @@ describe('collect event source', () => {
     expect(resource(collect).Properties.Timeout).toBe(60);
   });
 });
+
+describe('Docker Hub secret', () => {
+  const secretActions = (t: typeof template, fn: string) =>
+    functionPermissions(t, fn).flatMap((s) => s.actions).filter((action) => action.startsWith('secretsmanager:'));
+
+  it('is neither read nor referenced unless the dockerhubSecret context names one', () => {
+    expect(secretActions(template, collect)).toEqual([]);
+    expect(resource(collect).Properties.Environment.Variables.DOCKERHUB_SECRET).toBeUndefined();
+  });
+
+  it('lets collect alone read the named secret, and tells it which one', () => {
+    const withSecret = synthesize({ context: { dockerhubSecret: 'pullwatch/dockerhub' } }).template;
+    const collectId = logicalId(withSecret, 'AWS::Lambda::Function', 'CollectorCollect');
+    const dispatchId = logicalId(withSecret, 'AWS::Lambda::Function', 'CollectorDispatch');
+    expect(secretActions(withSecret, collectId)).toContain('secretsmanager:GetSecretValue');
+    expect(secretActions(withSecret, dispatchId)).toEqual([]);
+    expect(withSecret.toJSON().Resources[collectId].Properties.Environment.Variables.DOCKERHUB_SECRET).toBe('pullwatch/dockerhub');
+  });
+});

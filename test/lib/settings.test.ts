@@ -25,3 +25,16 @@ describe('stack settings from context', () => {
     expect(() => settings({ pollMinutes: value })).toThrow(`"pollMinutes" must be a positive integer (minutes); got ${JSON.stringify(value)}`);
   });
 });
+
+describe('Docker Hub secret setting', () => {
+  it('is absent unless given, and accepts a secret name or ARN', () => {
+    expect(settings({})).not.toHaveProperty('dockerhubSecret');
+    expect(settings({ dockerhubSecret: 'pullwatch/dockerhub' }).dockerhubSecret).toBe('pullwatch/dockerhub');
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:pullwatch/dockerhub-AbCdEf';
+    expect(settings({ dockerhubSecret: arn }).dockerhubSecret).toBe(arn);
+  });
+
+  it('rejects a value that is no secret name, naming it', () => {
+    expect(() => settings({ dockerhubSecret: 'has spaces in it' })).toThrow('got "has spaces in it"');
+  });
+});

@@ -48,9 +48,9 @@ export function parseGhcrDownloads(html: string, url: string): number {
     throw formatChanged(url, `no <h3> count within ${MAX_LABEL_TO_COUNT_CHARS} characters after the "Total downloads" label`);
   }
   // The first <h3> after the label is the count; skipping an untitled one could land on a different counter.
-  const attributes = readAttributes(page, labelEnd + h3At + '<h3'.length);
-  if (!attributes) throw formatChanged(url, 'the <h3> after the "Total downloads" label is not a readable tag');
-  const title = attributes.get('title');
+  const tag = readStartTag(page, labelEnd + h3At + '<h3'.length);
+  if (!tag) throw formatChanged(url, 'the <h3> after the "Total downloads" label is never closed');
+  const title = tag.attributes.get('title');
   if (title === undefined) throw formatChanged(url, 'the <h3> after the "Total downloads" label has no title attribute');
   if (!EXACT_COUNT.test(title)) {
     throw formatChanged(url, `the "Total downloads" title ${JSON.stringify(title.slice(0, 40))} is not a whole number`);
@@ -109,10 +109,13 @@ export function parseGhcrListing(html: string, owner: string): GhcrListingPage {
   let hasNext = false;
   const anchor = /<a(?=[\s/>])/gi;
   for (let match = anchor.exec(page); match; match = anchor.exec(page)) {
-    const attributes = readAttributes(page, match.index + '<a'.length);
-    if (!attributes) continue;
-    if ((attributes.get('rel') ?? '').toLowerCase().split(/\s+/).includes('next')) hasNext = true;
-    const name = packageNameFromHref(attributes.get('href'), owner);
+    const tag = readStartTag(page, match.index + '<a'.length);
+    // A tag still open at the end of the page hides everything after it, as in a browser.
+    if (!tag) break;
+    // Resuming after the tag keeps the scan linear and never reads a quoted value as markup.
+    anchor.lastIndex = tag.end;
+    if ((tag.attributes.get('rel') ?? '').toLowerCase().split(/[\t\n\f\r ]+/).includes('next')) hasNext = true;
+    const name = packageNameFromHref(tag.attributes.get('href'), owner);
     if (name !== undefined) names.add(name);
   }
   return { names: [...names], hasNext };
@@ -201,27 +204,53 @@ function stripComments(html: string): string {
   return html.replace(/<!--(?:-?>|[\s\S]*?(?:--!?>|$))/g, '');
 }
 
-/** One attribute: name, then optionally = and a double-quoted, single-quoted or bare value. */
-const ATTRIBUTE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/y;
+/** HTML's own white space; JavaScript's \s also takes in Unicode spaces, which HTML treats as text. */
+const isHtmlSpace = (char: string | undefined): boolean =>
+  char === ' ' || char === '\n' || char === '\t' || char === '\r' || char === '\f';
+
+interface StartTag {
+  /** Lowercased names; as in HTML, the first of duplicate attributes wins. */
+  attributes: Map<string, string>;
+  /** Index just after the closing `>`. */
+  end: number;
+}
 
 /**
- * Attributes of the start tag whose name ends at `from`, or undefined when the tag is not well formed. Quoted values
- * are read whole, so a `>` or `title=` inside another attribute's value is not mistaken for markup. As in HTML, the
- * first of duplicate attributes wins.
+ * Reads the attributes of a start tag whose name ends at `from`, the way an HTML tokenizer does, so a `>` or
+ * `title=` inside another attribute's quoted value is not mistaken for markup. Undefined when the tag (or one of its
+ * quoted values) is still open at the end of the input. Every step consumes input, so the read is linear.
  */
-function readAttributes(html: string, from: number): Map<string, string> | undefined {
+function readStartTag(html: string, from: number): StartTag | undefined {
   const attributes = new Map<string, string>();
   let at = from;
   for (;;) {
-    while (at < html.length && /[\s/]/.test(html[at]!)) at++;
+    while (at < html.length && (isHtmlSpace(html[at]) || html[at] === '/')) at++;
     if (at >= html.length) return undefined;
-    if (html[at] === '>') return attributes;
-    ATTRIBUTE.lastIndex = at;
-    const match = ATTRIBUTE.exec(html);
-    if (!match) return undefined;
-    const name = match[1]!.toLowerCase();
-    if (!attributes.has(name)) attributes.set(name, match[2] ?? match[3] ?? match[4] ?? '');
-    at = ATTRIBUTE.lastIndex;
+    if (html[at] === '>') return { attributes, end: at + 1 };
+
+    const nameStart = at;
+    at++; // a name may start with any character but space, / and >, even =
+    while (at < html.length && !isHtmlSpace(html[at]) && html[at] !== '/' && html[at] !== '>' && html[at] !== '=') at++;
+    const name = html.slice(nameStart, at).toLowerCase();
+    while (isHtmlSpace(html[at])) at++;
+
+    let value = '';
+    if (html[at] === '=') {
+      at++;
+      while (isHtmlSpace(html[at])) at++;
+      const quote = html[at];
+      if (quote === '"' || quote === "'") {
+        const close = html.indexOf(quote, at + 1);
+        if (close < 0) return undefined;
+        value = html.slice(at + 1, close);
+        at = close + 1;
+      } else {
+        const valueStart = at;
+        while (at < html.length && !isHtmlSpace(html[at]) && html[at] !== '>') at++;
+        value = html.slice(valueStart, at);
+      }
+    }
+    if (!attributes.has(name)) attributes.set(name, value);
   }
 }
 

@@ -196,6 +196,16 @@ describe('parseGhcrListing', () => {
     expect(parseGhcrListing(html, 'o').names).toEqual(['ok/name']);
   });
 
+  it('reads hostile 2 MiB pages in linear time (unclosed tags and comments, endless labels)', () => {
+    const hostile = ['<a ', '<a x="', '<a x', '<!--', '<b>Total downloads</b>', '<h3 '].map((unit) => unit.repeat(Math.ceil((2 * MIB) / unit.length)));
+    const started = performance.now();
+    for (const page of hostile) {
+      expect(parseGhcrListing(page, 'o').names).toEqual([]);
+      expect(() => parseGhcrDownloads(page, URL_)).toThrow(UpstreamError);
+    }
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
   it('never throws, and yields only plain names, for any string', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary', maxLength: 500 })), (html) => {
