@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sample } from '../../lambdas/core/samples.ts';
 import { LOCAL_TABLES } from '../../lambdas/local/dynamo.ts';
@@ -76,6 +76,15 @@ describe('DynamoSeriesStore', () => {
     const latest = await series.latest();
     expect(latest.find((s) => s.repo === 'big/one')?.pullCount).toBe(2 ** 40 + 3);
     expect(latest.find((s) => s.registry === 'quay')).toEqual(quay);
+  });
+
+  it("keeps the highest count seen for a Quay day: a later 0 is Quay's placeholder, not a correction", async () => {
+    const day = (pullCount: number): Sample => ({ registry: 'quay', repo: 'ns/daily', collectedAt: '2026-11-21T00:00:00.000Z', pullCount, measure: 'daily_actions' });
+    await series.write([day(0)]);
+    await series.write([day(17)]);
+    await series.write([day(0)]);
+    const stored = await dynamo.doc.send(new GetCommand({ TableName: LOCAL_TABLES.series, Key: { pk: 'quay:ns/daily', sk: '2026-11-21T00:00:00.000Z' } }));
+    expect(stored.Item?.pull_count).toBe(17);
   });
 
   it('writes more samples than one batch holds', async () => {

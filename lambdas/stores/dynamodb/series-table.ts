@@ -18,10 +18,14 @@ export class DynamoSeriesStore implements SeriesStore {
   ) {}
 
   async write(samples: readonly Sample[]): Promise<void> {
-    const items = samples.map((sample) => ({ [SERIES_PARTITION_KEY]: seriesKey(sample), [SERIES_SORT_KEY]: sample.collectedAt, ...toAttributes(sample) }));
+    const readings = samples.filter((sample) => sample.measure === undefined).map(toItem);
     const batches: Record<string, unknown>[][] = [];
-    for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) batches.push(items.slice(start, start + BATCH_WRITE_LIMIT));
+    for (let start = 0; start < readings.length; start += BATCH_WRITE_LIMIT) batches.push(readings.slice(start, start + BATCH_WRITE_LIMIT));
     await inParallel(batches, (batch) => this.batchPut(batch));
+    await inParallel(
+      samples.filter((sample) => sample.measure === 'daily_actions'),
+      (sample) => this.putDailyCount(sample),
+    );
     await inParallel(newestPerSeries(samples), (sample) => this.putLatest(sample));
   }
 
@@ -50,10 +54,28 @@ export class DynamoSeriesStore implements SeriesStore {
     }
   }
 
+  /**
+   * A day's count only grows: Quay shows yesterday as 0 until its counter runs, and can zero days it has expired,
+   * so a lower count for a stored day is a placeholder, never a correction.
+   */
+  private async putDailyCount(sample: Sample): Promise<void> {
+    await ifConditionHolds(
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(sample),
+          ConditionExpression: 'attribute_not_exists(#pk) OR pull_count < :count',
+          ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY },
+          ExpressionAttributeValues: { ':count': sample.pullCount },
+        }),
+      ),
+    );
+  }
+
   /** Moves the latest item forward only: a late or replayed older sample never hides a newer one. */
   private async putLatest(sample: Sample): Promise<void> {
-    try {
-      await this.client.send(
+    await ifConditionHolds(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { [SERIES_PARTITION_KEY]: LATEST_PARTITION, [SERIES_SORT_KEY]: seriesKey(sample), ...toAttributes(sample) },
@@ -61,11 +83,22 @@ export class DynamoSeriesStore implements SeriesStore {
           ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY },
           ExpressionAttributeValues: { ':at': sample.collectedAt },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
+}
+
+/** A conditional write whose condition does not hold is a decision, not a failure. */
+async function ifConditionHolds(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+function toItem(sample: Sample): Record<string, unknown> {
+  return { [SERIES_PARTITION_KEY]: seriesKey(sample), [SERIES_SORT_KEY]: sample.collectedAt, ...toAttributes(sample) };
 }
 
 async function inParallel<T>(items: readonly T[], write: (item: T) => Promise<void>): Promise<void> {
