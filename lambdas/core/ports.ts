@@ -1,7 +1,7 @@
 // The storage and queue ports the domain needs; adapters live in lambdas/stores and lambdas/local.
 import type { RefMessage } from './dispatch.ts';
 import type { UpstreamErrorKind } from './errors.ts';
-import type { Sample } from './samples.ts';
+import type { Sample, SeriesFilter } from './samples.ts';
 
 export type RecordedErrorKind = UpstreamErrorKind | 'invalid_ref' | 'unsupported';
 
@@ -33,6 +33,13 @@ export interface SeriesStore {
   write(samples: readonly Sample[]): Promise<void>;
   /** The newest sample of every repository. */
   latest(): Promise<Sample[]>;
+  /**
+   * Per matching repository, the last sample of each UTC day from `fromDay` to `toDay` (YYYY-MM-DD, inclusive),
+   * sorted by series key, then time. Quay's daily action counts come back one per day.
+   */
+  daily(fromDay: string, toDay: string, filter?: SeriesFilter): Promise<Sample[]>;
+  /** Every lifetime-counter sample collected in [from, to) (ISO-8601), sorted by series key, then time. */
+  samples(from: string, to: string, filter?: SeriesFilter): Promise<Sample[]>;
 }
 
 export interface RefQueue {

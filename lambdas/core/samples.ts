@@ -1,5 +1,5 @@
-// What a collection produces: the cumulative count of one repository at one time.
-import type { Registry } from './refs.ts';
+// What a collection produces: one repository's count at one time, and how queries select repositories.
+import { REGISTRIES, type Registry } from './refs.ts';
 
 export interface Sample {
   registry: Registry;
@@ -22,4 +22,33 @@ export interface Sample {
 /** Key of a repository's series: one per registry and path. */
 export function seriesKey(sample: Pick<Sample, 'registry' | 'repo'>): string {
   return `${sample.registry}:${sample.repo}`;
+}
+
+/** One repository, or one path in every registry that has it (`nginx` tracked on Docker Hub and GHCR). */
+export interface RepoSelector {
+  registry?: Registry;
+  path: string;
+}
+
+/** Which repositories a query reads; an absent field does not filter. */
+export interface SeriesFilter {
+  registries?: readonly Registry[];
+  repos?: readonly RepoSelector[];
+}
+
+export function matchesFilter(sample: Pick<Sample, 'registry' | 'repo'>, filter: SeriesFilter = {}): boolean {
+  if (filter.registries && !filter.registries.includes(sample.registry)) return false;
+  if (!filter.repos) return true;
+  return filter.repos.some((selector) => selector.path === sample.repo && (!selector.registry || selector.registry === sample.registry));
+}
+
+/** The series keys a filter can match when it names repositories; undefined when it selects by registry alone. */
+export function candidateKeys(filter: SeriesFilter = {}): string[] | undefined {
+  if (!filter.repos) return undefined;
+  const keys = filter.repos.flatMap((selector) =>
+    (selector.registry ? [selector.registry] : (filter.registries ?? REGISTRIES))
+      .filter((registry) => !filter.registries || filter.registries.includes(registry))
+      .map((registry) => seriesKey({ registry, repo: selector.path })),
+  );
+  return [...new Set(keys)];
 }

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sample } from '../../lambdas/core/samples.ts';
 import { LOCAL_TABLES } from '../../lambdas/local/dynamo.ts';
@@ -83,8 +83,7 @@ describe('DynamoSeriesStore', () => {
     await series.write([day(0)]);
     await series.write([day(17)]);
     await series.write([day(0)]);
-    const stored = await dynamo.doc.send(new GetCommand({ TableName: LOCAL_TABLES.series, Key: { pk: 'quay:ns/daily', sk: '2026-11-21T00:00:00.000Z' } }));
-    expect(stored.Item?.pull_count).toBe(17);
+    expect(await series.daily('2026-11-21', '2026-11-21', { repos: [{ path: 'ns/daily' }] })).toEqual([day(17)]);
   });
 
   it('writes more samples than one batch holds', async () => {
@@ -92,5 +91,47 @@ describe('DynamoSeriesStore', () => {
     await series.write(many);
     const latest = await series.latest();
     expect(latest.filter((s) => s.repo.startsWith('bulk/'))).toHaveLength(60);
+  });
+});
+
+describe('DynamoSeriesStore history', () => {
+  const reading = (registry: Sample['registry'], repo: string, collectedAt: string, pullCount: number): Sample => ({ registry, repo, collectedAt, pullCount });
+  const hourly = [
+    reading('dockerhub', 'hist/app', '2026-10-31T10:00:00.000Z', 100),
+    reading('dockerhub', 'hist/app', '2026-10-31T23:00:00.000Z', 110),
+    reading('dockerhub', 'hist/app', '2026-11-01T01:00:00.000Z', 120),
+    reading('dockerhub', 'hist/app', '2026-11-02T05:00:00.000Z', 150),
+    reading('ghcr', 'hist/app', '2026-11-01T05:00:00.000Z', 7),
+    reading('dockerhub', 'hist/other', '2026-11-01T05:00:00.000Z', 9),
+  ];
+
+  beforeAll(async () => {
+    // Written out of order: the day keeps its latest reading whatever the arrival order.
+    await series.write(hourly.slice(3));
+    await series.write(hourly.slice(0, 3).reverse());
+  });
+
+  it('answers the last reading of each day, across a month boundary', async () => {
+    const daily = await series.daily('2026-10-31', '2026-11-02', { registries: ['dockerhub'], repos: [{ path: 'hist/app' }] });
+    expect(daily).toEqual([hourly[1], hourly[2], hourly[3]]);
+  });
+
+  it('selects by path across registries, by exact ref, and by registry alone', async () => {
+    const both = await series.daily('2026-11-01', '2026-11-01', { repos: [{ path: 'hist/app' }] });
+    expect(both.map((s) => `${s.registry}:${s.pullCount}`)).toEqual(['dockerhub:120', 'ghcr:7']);
+    const one = await series.daily('2026-11-01', '2026-11-01', { repos: [{ registry: 'ghcr', path: 'hist/app' }] });
+    expect(one).toEqual([hourly[4]]);
+    const ghcrOnly = await series.daily('2026-11-01', '2026-11-01', { registries: ['ghcr'] });
+    expect(ghcrOnly).toEqual([hourly[4]]);
+  });
+
+  it('answers every repository of a day range when no filter is given', async () => {
+    const all = await series.daily('2026-11-01', '2026-11-01');
+    expect(all.filter((s) => s.repo.startsWith('hist/')).map((s) => `${s.registry}:${s.repo}`)).toEqual(['dockerhub:hist/app', 'dockerhub:hist/other', 'ghcr:hist/app']);
+  });
+
+  it('answers raw readings in a half-open time range', async () => {
+    const raw = await series.samples('2026-10-31T23:00:00.000Z', '2026-11-02T05:00:00.000Z', { repos: [{ registry: 'dockerhub', path: 'hist/app' }] });
+    expect(raw).toEqual([hourly[1], hourly[2]]);
   });
 });

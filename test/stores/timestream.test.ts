@@ -112,3 +112,34 @@ describe('TimestreamSeriesStore.latest', () => {
     expect(sql).toContain("measure_name IN ('pulls', 'actions')");
   });
 });
+
+describe('TimestreamSeriesStore history queries', () => {
+  it('bins daily readings with bin(time, 1d), a time predicate and the measures in WHERE', async () => {
+    reader.on(QueryCommand).resolves({ ColumnInfo: [], Rows: [] });
+    await store().daily('2026-11-01', '2026-11-30', { registries: ['dockerhub', 'ghcr'], repos: [{ path: 'acme/app' }, { registry: 'quay', path: "o'brien/x" }] });
+    expect(reader.commandCalls(QueryCommand)[0]!.args[0].input.QueryString).toBe(
+      [
+        'SELECT registry, repo, measure_name, max(time) AS collected_at, max_by(pull_count, time) AS pull_count',
+        'FROM "pullwatch"."pulls"',
+        "WHERE measure_name IN ('pulls', 'actions')",
+        "  AND time >= from_iso8601_date('2026-11-01') AND time < from_iso8601_date('2026-12-01')",
+        "  AND registry IN ('dockerhub', 'ghcr')",
+        "  AND (repo = 'acme/app' OR (registry = 'quay' AND repo = 'o''brien/x'))",
+        'GROUP BY registry, repo, measure_name, bin(time, 1d)',
+        'ORDER BY registry, repo, collected_at',
+      ].join('\n'),
+    );
+  });
+
+  it('reads raw readings of lifetime counters in a half-open range', async () => {
+    reader.on(QueryCommand).resolves({
+      ColumnInfo: ['registry', 'repo', 'measure_name', 'collected_at', 'pull_count', 'star_count', 'last_updated'].map((Name) => ({ Name, Type: {} })),
+      Rows: [{ Data: [{ ScalarValue: 'dockerhub' }, { ScalarValue: 'acme/app' }, { ScalarValue: 'pulls' }, { ScalarValue: '2026-11-01 05:00:00.000000000' }, { ScalarValue: '42' }, { NullValue: true }, { NullValue: true }] }],
+    });
+    const samples = await store().samples('2026-11-01T00:00:00.000Z', '2026-11-02T00:00:00.000Z');
+    expect(samples).toEqual([{ registry: 'dockerhub', repo: 'acme/app', collectedAt: '2026-11-01T05:00:00.000Z', pullCount: 42 }]);
+    const sql = reader.commandCalls(QueryCommand)[0]!.args[0].input.QueryString!;
+    expect(sql).toContain("WHERE measure_name = 'pulls'");
+    expect(sql).toContain("time >= from_iso8601_timestamp('2026-11-01T00:00:00.000Z') AND time < from_iso8601_timestamp('2026-11-02T00:00:00.000Z')");
+  });
+});

@@ -2,9 +2,14 @@
 //
 // repos table:  pk `ref` = canonical ref. Attributes: enabled, label, last_success_at, last_error {kind, message, at}.
 // series table: pk `pk`, sk `sk`, both strings.
-//   sample item: pk = `<registry>:<repo>` (series key), sk = collected_at (ISO-8601, sorts by time)
+//   sample item: pk = `<registry>:<repo>` (series key), sk = collected_at (ISO-8601, sorts by time).
+//                Lifetime counters only: the raw history behind hourly views.
 //   latest item: pk = `latest`, sk = series key; the newest sample of each repository, so the
 //                summary is one Query. `latest` cannot clash with a series key, which always has a colon.
+//   month item:  pk = `month#YYYY-MM`, sk = series key; attributes dDD (the day's count) and tDD (when it
+//                was read) for each day of the month: the last reading of the day for lifetime counters, the
+//                highest count seen for Quay's daily actions. Daily views read one item per repository and
+//                month (BatchGet) or one partition per month for all repositories (Query), never raw samples.
 // expires_at (epoch seconds) is the TTL attribute once retention is set.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -13,6 +18,7 @@ export const SERIES_PARTITION_KEY = 'pk';
 export const SERIES_SORT_KEY = 'sk';
 export const SERIES_TTL_ATTRIBUTE = 'expires_at';
 export const LATEST_PARTITION = 'latest';
+export const MONTH_PARTITION_PREFIX = 'month#';
 
 export function reposTableDefinition(tableName: string): CreateTableCommandInput {
   return {

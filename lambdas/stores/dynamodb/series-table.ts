@@ -1,15 +1,25 @@
 // SeriesStore on the DynamoDB series table (key design in schema.ts).
-import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  UpdateCommand,
+  paginateQuery,
+} from '@aws-sdk/lib-dynamodb';
 import type { SeriesStore } from '../../core/ports.ts';
 import type { Registry } from '../../core/refs.ts';
-import { type Sample, seriesKey } from '../../core/samples.ts';
-import { LATEST_PARTITION, SERIES_PARTITION_KEY, SERIES_SORT_KEY } from './schema.ts';
+import { type Sample, type SeriesFilter, candidateKeys, matchesFilter, seriesKey } from '../../core/samples.ts';
+import { LATEST_PARTITION, MONTH_PARTITION_PREFIX, SERIES_PARTITION_KEY, SERIES_SORT_KEY } from './schema.ts';
 
 const BATCH_WRITE_LIMIT = 25;
+const BATCH_GET_LIMIT = 100;
 const UNPROCESSED_RETRIES = 5;
-/** Writes in flight at once: an owner listing yields hundreds of samples, one round trip each would crawl. */
-const WRITE_CONCURRENCY = 8;
+/** Requests in flight at once: an owner listing yields hundreds of samples, one round trip each would crawl. */
+const CONCURRENCY = 8;
+
+type Item = Record<string, unknown>;
 
 export class DynamoSeriesStore implements SeriesStore {
   constructor(
@@ -18,55 +28,102 @@ export class DynamoSeriesStore implements SeriesStore {
   ) {}
 
   async write(samples: readonly Sample[]): Promise<void> {
-    const readings = samples.filter((sample) => sample.measure === undefined).map(toItem);
-    const batches: Record<string, unknown>[][] = [];
-    for (let start = 0; start < readings.length; start += BATCH_WRITE_LIMIT) batches.push(readings.slice(start, start + BATCH_WRITE_LIMIT));
-    await inParallel(batches, (batch) => this.batchPut(batch));
-    await inParallel(
-      samples.filter((sample) => sample.measure === 'daily_actions'),
-      (sample) => this.putDailyCount(sample),
-    );
+    const readings = samples.filter((sample) => sample.measure === undefined).map(toSampleItem);
+    await inParallel(chunks(readings, BATCH_WRITE_LIMIT), (batch) => this.batchPut(batch));
+    await inParallel(samples, (sample) => this.putDay(sample));
     await inParallel(newestPerSeries(samples), (sample) => this.putLatest(sample));
   }
 
   async latest(): Promise<Sample[]> {
-    const samples: Sample[] = [];
+    return (await this.queryPartition(LATEST_PARTITION)).map((item) => fromAttributes(item));
+  }
+
+  async daily(fromDay: string, toDay: string, filter: SeriesFilter = {}): Promise<Sample[]> {
+    const months = monthsBetween(fromDay, toDay).map((month) => `${MONTH_PARTITION_PREFIX}${month}`);
+    const keys = candidateKeys(filter);
+    const items = keys
+      ? await this.batchGet(months.flatMap((month) => keys.map((key) => ({ [SERIES_PARTITION_KEY]: month, [SERIES_SORT_KEY]: key }))))
+      : (await Promise.all(months.map((month) => this.queryPartition(month)))).flat();
+    const samples = items
+      .filter((item) => matchesFilter(fromAttributes(item), filter))
+      .flatMap((item) => daysOfMonthItem(item))
+      .filter((sample) => dayOf(sample) >= fromDay && dayOf(sample) <= toDay);
+    return sortBySeriesThenTime(samples);
+  }
+
+  async samples(from: string, to: string, filter: SeriesFilter = {}): Promise<Sample[]> {
+    const keys = candidateKeys(filter) ?? (await this.latest()).filter((sample) => matchesFilter(sample, filter)).map(seriesKey);
+    const perSeries = await mapInParallel(keys, (key) =>
+      this.queryPartition(key, { from, to }).then((items) => items.map((item) => fromAttributes(item))),
+    );
+    return perSeries.flat();
+  }
+
+  private async queryPartition(partition: string, range?: { from: string; to: string }): Promise<Item[]> {
+    const items: Item[] = [];
     const pages = paginateQuery(
       { client: this.client },
       {
         TableName: this.tableName,
-        KeyConditionExpression: '#pk = :latest',
-        ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY },
-        ExpressionAttributeValues: { ':latest': LATEST_PARTITION },
+        KeyConditionExpression: range ? '#pk = :pk AND #sk BETWEEN :from AND :to' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY, ...(range && { '#sk': SERIES_SORT_KEY }) },
+        ExpressionAttributeValues: { ':pk': partition, ...(range && { ':from': range.from, ':to': range.to }) },
       },
     );
-    for await (const page of pages) for (const item of page.Items ?? []) samples.push(fromAttributes(item));
-    return samples;
+    for await (const page of pages) items.push(...(page.Items ?? []));
+    // BETWEEN includes its upper bound; the range does not.
+    return range ? items.filter((item) => String(item[SERIES_SORT_KEY]) < range.to) : items;
   }
 
-  private async batchPut(items: Record<string, unknown>[]): Promise<void> {
+  private async batchGet(keys: Item[]): Promise<Item[]> {
+    const found = await mapInParallel(chunks(keys, BATCH_GET_LIMIT), async (chunk) => {
+      const items: Item[] = [];
+      let pending = chunk;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > UNPROCESSED_RETRIES) throw new Error(`DynamoDB left ${pending.length} series reads unprocessed after ${UNPROCESSED_RETRIES} retries`);
+        if (attempt > 0) await backOff(attempt);
+        const result = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
+        items.push(...(result.Responses?.[this.tableName] ?? []));
+        pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Item[];
+      }
+      return items;
+    });
+    return found.flat();
+  }
+
+  private async batchPut(items: Item[]): Promise<void> {
     let requests = items.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; requests.length > 0; attempt++) {
       if (attempt > UNPROCESSED_RETRIES) throw new Error(`DynamoDB left ${requests.length} series writes unprocessed after ${UNPROCESSED_RETRIES} retries`);
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      if (attempt > 0) await backOff(attempt);
       const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
       requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
     }
   }
 
   /**
-   * A day's count only grows: Quay shows yesterday as 0 until its counter runs, and can zero days it has expired,
-   * so a lower count for a stored day is a placeholder, never a correction.
+   * Records the sample as its day's value on the month item. For lifetime counters the latest reading of the day
+   * wins. A Quay day's count only grows: Quay shows yesterday as 0 until its counter runs, and can zero days it
+   * has expired, so a lower count for a stored day is a placeholder, never a correction.
    */
-  private async putDailyCount(sample: Sample): Promise<void> {
+  private async putDay(sample: Sample): Promise<void> {
+    const day = sample.collectedAt.slice(8, 10);
+    const daily = sample.measure === 'daily_actions';
     await ifConditionHolds(
       this.client.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: toItem(sample),
-          ConditionExpression: 'attribute_not_exists(#pk) OR pull_count < :count',
-          ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY },
-          ExpressionAttributeValues: { ':count': sample.pullCount },
+          Key: { [SERIES_PARTITION_KEY]: `${MONTH_PARTITION_PREFIX}${sample.collectedAt.slice(0, 7)}`, [SERIES_SORT_KEY]: seriesKey(sample) },
+          UpdateExpression: `SET registry = :registry, repo = :repo, #count = :count, #at = :at${daily ? ', measure = :measure' : ''}`,
+          ConditionExpression: daily ? 'attribute_not_exists(#count) OR #count < :count' : 'attribute_not_exists(#at) OR #at <= :at',
+          ExpressionAttributeNames: { '#count': `d${day}`, '#at': `t${day}` },
+          ExpressionAttributeValues: {
+            ':registry': sample.registry,
+            ':repo': sample.repo,
+            ':count': sample.pullCount,
+            ':at': sample.collectedAt,
+            ...(daily && { ':measure': sample.measure }),
+          },
         }),
       ),
     );
@@ -97,16 +154,57 @@ async function ifConditionHolds(write: Promise<unknown>): Promise<void> {
   }
 }
 
-function toItem(sample: Sample): Record<string, unknown> {
-  return { [SERIES_PARTITION_KEY]: seriesKey(sample), [SERIES_SORT_KEY]: sample.collectedAt, ...toAttributes(sample) };
+function backOff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
 }
 
-async function inParallel<T>(items: readonly T[], write: (item: T) => Promise<void>): Promise<void> {
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+async function mapInParallel<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await write(items[next++]!);
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index]!);
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+  return results;
+}
+
+async function inParallel<T>(items: readonly T[], run: (item: T) => Promise<void>): Promise<void> {
+  await mapInParallel(items, run);
+}
+
+/** `YYYY-MM` of every month that overlaps [fromDay, toDay]. */
+function monthsBetween(fromDay: string, toDay: string): string[] {
+  const months: string[] = [];
+  const cursor = new Date(`${fromDay.slice(0, 7)}-01T00:00:00Z`);
+  while (cursor.toISOString().slice(0, 7) <= toDay.slice(0, 7)) {
+    months.push(cursor.toISOString().slice(0, 7));
+    cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+  }
+  return months;
+}
+
+function dayOf(sample: Sample): string {
+  return sample.collectedAt.slice(0, 10);
+}
+
+function daysOfMonthItem(item: Item): Sample[] {
+  const base = fromAttributes({ ...item, pull_count: 0, collected_at: '' });
+  return Object.keys(item)
+    .filter((name) => /^d\d\d$/.test(name) && typeof item[`t${name.slice(1)}`] === 'string')
+    .map((name) => ({ ...base, pullCount: Number(item[name]), collectedAt: String(item[`t${name.slice(1)}`]) }));
+}
+
+function sortBySeriesThenTime(samples: Sample[]): Sample[] {
+  return samples.sort((a, b) => seriesKey(a).localeCompare(seriesKey(b)) || a.collectedAt.localeCompare(b.collectedAt));
 }
 
 function newestPerSeries(samples: readonly Sample[]): Sample[] {
@@ -118,7 +216,11 @@ function newestPerSeries(samples: readonly Sample[]): Sample[] {
   return [...newest.values()];
 }
 
-function toAttributes(sample: Sample): Record<string, unknown> {
+function toSampleItem(sample: Sample): Item {
+  return { [SERIES_PARTITION_KEY]: seriesKey(sample), [SERIES_SORT_KEY]: sample.collectedAt, ...toAttributes(sample) };
+}
+
+function toAttributes(sample: Sample): Item {
   return {
     registry: sample.registry,
     repo: sample.repo,
@@ -130,7 +232,7 @@ function toAttributes(sample: Sample): Record<string, unknown> {
   };
 }
 
-function fromAttributes(item: Record<string, unknown>): Sample {
+function fromAttributes(item: Item): Sample {
   return {
     registry: item.registry as Registry,
     repo: String(item.repo),

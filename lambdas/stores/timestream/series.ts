@@ -3,7 +3,7 @@ import { QueryCommand, type QueryResponse, type TimestreamQueryClient } from '@a
 import { type MeasureValue, type TimestreamWriteClient, type _Record, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import type { SeriesStore } from '../../core/ports.ts';
 import type { Registry } from '../../core/refs.ts';
-import type { Sample } from '../../core/samples.ts';
+import type { Sample, SeriesFilter } from '../../core/samples.ts';
 
 /** Lifetime pull counters are `pulls` records; Quay's daily action counts are `actions` records. */
 export const MEASURE_NAMES = { pulls: 'pulls', daily_actions: 'actions' } as const;
@@ -39,8 +39,19 @@ export class TimestreamSeriesStore implements SeriesStore {
     }
   }
 
-  async latest(): Promise<Sample[]> {
-    const sql = latestQuery(this.target);
+  latest(): Promise<Sample[]> {
+    return this.query(latestQuery(this.target));
+  }
+
+  daily(fromDay: string, toDay: string, filter: SeriesFilter = {}): Promise<Sample[]> {
+    return this.query(dailyQuery(this.target, fromDay, toDay, filter));
+  }
+
+  samples(from: string, to: string, filter: SeriesFilter = {}): Promise<Sample[]> {
+    return this.query(samplesQuery(this.target, from, to, filter));
+  }
+
+  private async query(sql: string): Promise<Sample[]> {
     const samples: Sample[] = [];
     let nextToken: string | undefined;
     do {
@@ -60,6 +71,54 @@ export function latestQuery({ database, table }: TimestreamTarget): string {
     `WHERE measure_name IN ('${MEASURE_NAMES.pulls}', '${MEASURE_NAMES.daily_actions}') AND time > ago(${LATEST_LOOKBACK})`,
     'GROUP BY registry, repo, measure_name',
   ].join('\n');
+}
+
+/**
+ * The last reading of each UTC day per repository (`bin(time, 1d)`); for Quay's daily actions, the day's count.
+ * Deltas are computed in code, the same way for both stores.
+ */
+export function dailyQuery(target: TimestreamTarget, fromDay: string, toDay: string, filter: SeriesFilter): string {
+  return [
+    'SELECT registry, repo, measure_name, max(time) AS collected_at, max_by(pull_count, time) AS pull_count',
+    `FROM ${quoteIdentifier(target.database)}.${quoteIdentifier(target.table)}`,
+    `WHERE measure_name IN ('${MEASURE_NAMES.pulls}', '${MEASURE_NAMES.daily_actions}')`,
+    `  AND time >= from_iso8601_date(${quoteString(fromDay)}) AND time < from_iso8601_date(${quoteString(dayAfter(toDay))})`,
+    ...filterClauses(filter),
+    'GROUP BY registry, repo, measure_name, bin(time, 1d)',
+    'ORDER BY registry, repo, collected_at',
+  ].join('\n');
+}
+
+/** Every lifetime-counter reading in [from, to). */
+export function samplesQuery(target: TimestreamTarget, from: string, to: string, filter: SeriesFilter): string {
+  return [
+    'SELECT registry, repo, measure_name, time AS collected_at, pull_count, star_count, last_updated',
+    `FROM ${quoteIdentifier(target.database)}.${quoteIdentifier(target.table)}`,
+    `WHERE measure_name = '${MEASURE_NAMES.pulls}'`,
+    `  AND time >= from_iso8601_timestamp(${quoteString(from)}) AND time < from_iso8601_timestamp(${quoteString(to)})`,
+    ...filterClauses(filter),
+    'ORDER BY registry, repo, time',
+  ].join('\n');
+}
+
+function filterClauses(filter: SeriesFilter): string[] {
+  const clauses: string[] = [];
+  if (filter.registries) clauses.push(`  AND registry IN (${filter.registries.map(quoteString).join(', ')})`);
+  if (filter.repos) {
+    const matches = filter.repos.map((selector) =>
+      selector.registry ? `(registry = ${quoteString(selector.registry)} AND repo = ${quoteString(selector.path)})` : `repo = ${quoteString(selector.path)}`,
+    );
+    clauses.push(`  AND (${matches.join(' OR ')})`);
+  }
+  return clauses;
+}
+
+function dayAfter(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+function quoteString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
 }
 
 function quoteIdentifier(name: string): string {
