@@ -70,7 +70,8 @@ class TimestreamSeriesStore extends Construct implements SeriesStore {
   // Queries name the table in FROM, so Select on the table ARN suffices; SelectValues (queries without a table) is not granted.
   grantRead(fn: LambdaFunction): void {
     this.bind(fn);
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['timestream:Select'], resources: [this.table.attrArn] }));
+    // DescribeTable backs /api/health: a probe that bills no query capacity.
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['timestream:Select', 'timestream:DescribeTable'], resources: [this.table.attrArn] }));
   }
 
   private bind(fn: LambdaFunction): void {

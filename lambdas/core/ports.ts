@@ -40,6 +40,8 @@ export interface SeriesStore {
   daily(fromDay: string, toDay: string, filter?: SeriesFilter): Promise<Sample[]>;
   /** Every lifetime-counter sample collected in [from, to) (ISO-8601), sorted by series key, then time. */
   samples(from: string, to: string, filter?: SeriesFilter): Promise<Sample[]>;
+  /** Resolves when the store can be read, cheaply (no query billing); rejects with the reason otherwise. */
+  health(): Promise<void>;
 }
 
 export interface RefQueue {

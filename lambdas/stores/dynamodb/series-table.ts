@@ -5,6 +5,7 @@ import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
@@ -36,6 +37,18 @@ export class DynamoSeriesStore implements SeriesStore {
 
   async latest(): Promise<Sample[]> {
     return (await this.queryPartition(LATEST_PARTITION)).map((item) => fromAttributes(item));
+  }
+
+  async health(): Promise<void> {
+    await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY },
+        ExpressionAttributeValues: { ':pk': LATEST_PARTITION },
+        Limit: 1,
+      }),
+    );
   }
 
   async daily(fromDay: string, toDay: string, filter: SeriesFilter = {}): Promise<Sample[]> {

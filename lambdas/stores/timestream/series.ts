@@ -1,6 +1,6 @@
 // SeriesStore on Amazon Timestream: one multi-measure record `pulls` per sample, dimensions registry and repo.
 import { QueryCommand, type QueryResponse, type TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import { type MeasureValue, type TimestreamWriteClient, type _Record, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
+import { DescribeTableCommand, type MeasureValue, type TimestreamWriteClient, type _Record, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import type { SeriesStore } from '../../core/ports.ts';
 import type { Registry } from '../../core/refs.ts';
 import type { Sample, SeriesFilter } from '../../core/samples.ts';
@@ -41,6 +41,11 @@ export class TimestreamSeriesStore implements SeriesStore {
 
   latest(): Promise<Sample[]> {
     return this.query(latestQuery(this.target));
+  }
+
+  /** DescribeTable, not a query: a query bills at least 4 TCU for 30 s, a health probe should cost nothing. */
+  async health(): Promise<void> {
+    await this.writer.send(new DescribeTableCommand({ DatabaseName: this.target.database, TableName: this.target.table }));
   }
 
   daily(fromDay: string, toDay: string, filter: SeriesFilter = {}): Promise<Sample[]> {

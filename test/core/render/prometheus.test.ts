@@ -1,18 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type PrometheusInput, type PrometheusRef, prometheusText, refState } from '../../../lambdas/core/render/prometheus.ts';
 import { REGISTRIES, refOwner } from '../../../lambdas/core/refs.ts';
-
-const INSTALL_HINT = "promtool is not installed: install Debian's `prometheus` package (apt-get update && apt-get install -y prometheus), which ships /usr/bin/promtool";
-
-/** Runs the real `promtool check metrics`: exit 0 and no output means it parsed and found no lint problem. */
-function promtoolCheck(text: string): { status: number | null; output: string } {
-  const result = spawnSync(process.env.PROMTOOL ?? 'promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 20_000 });
-  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error(INSTALL_HINT);
-  if (result.error) throw result.error;
-  return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
-}
+import { promtoolCheck } from '../../fakes/promtool.ts';
 
 interface ParsedSample {
   name: string;

@@ -1,0 +1,153 @@
+// The OpenAPI 3.1 description of the HTTP API; a test holds it to the routes the app really serves.
+
+const rangeParameters = [
+  { name: 'from', in: 'query', description: 'Start: YYYY-MM-DD, ISO-8601 time, epoch ms, or relative (30d, 12h, 2w, now-7d). Default: 30 days before `to`.', schema: { type: 'string' } },
+  { name: 'to', in: 'query', description: 'End: same forms as `from`. Default: now.', schema: { type: 'string' } },
+];
+const filterParameters = [
+  {
+    name: 'registry',
+    in: 'query',
+    description: 'Only these registries: repeated, comma-separated or {a,b}; $__all for every one.',
+    schema: { type: 'array', items: { type: 'string', enum: ['dockerhub', 'ghcr', 'quay', 'registry'] } },
+    style: 'form',
+    explode: true,
+  },
+  {
+    name: 'repo',
+    in: 'query',
+    description: 'Only these repositories: a path (acme/app, in every registry) or a ref (ghcr:acme/app, ghcr.io/acme/app); repeated, comma-separated or {a,b}.',
+    schema: { type: 'array', items: { type: 'string' } },
+    style: 'form',
+    explode: true,
+  },
+];
+const formatParameter = { name: 'format', in: 'query', description: 'csv for CSV with a header row (or send Accept: text/csv).', schema: { type: 'string', enum: ['json', 'csv'] } };
+const dataParameters = [...rangeParameters, ...filterParameters, formatParameter];
+
+const error = { $ref: '#/components/responses/BadParameter' };
+const rows = (properties: Record<string, unknown>, required: string[]) => ({
+  description: 'Rows as JSON (CSV with format=csv).',
+  content: {
+    'application/json': { schema: { type: 'array', items: { type: 'object', properties, required } } },
+    'text/csv': { schema: { type: 'string' } },
+  },
+});
+const count = { type: ['integer', 'null'], minimum: 0 };
+const time = { type: 'string', format: 'date-time' };
+const measure = { type: 'string', enum: ['pulls', 'actions'], description: "Quay's numbers count all repository actions, not pulls." };
+
+export function openApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'pullwatch',
+      version: '1',
+      description: 'Container image pull statistics: history, daily deltas, trends, Prometheus metrics and badges. Timestamps are ISO-8601 UTC.',
+    },
+    paths: {
+      '/api/health': {
+        get: {
+          summary: 'Whether the series store can be read',
+          responses: {
+            '200': { description: '{"status":"ok"}' },
+            '503': { description: '{"status":"unavailable","reason":...}' },
+          },
+        },
+      },
+      '/api/repos': {
+        get: {
+          summary: 'Tracked refs and how their last collection went',
+          parameters: [formatParameter],
+          responses: {
+            '200': rows(
+              { ref: { type: 'string' }, registry: { type: ['string', 'null'] }, name: { type: ['string', 'null'] }, enabled: { type: 'boolean' }, label: { type: ['string', 'null'] }, last_success_at: { type: ['string', 'null'], format: 'date-time' }, last_error: { type: ['object', 'null'] } },
+              ['ref', 'enabled'],
+            ),
+          },
+        },
+      },
+      '/api/summary': {
+        get: {
+          summary: 'One row per repository and registry: latest count and increases over 1, 7 and 30 days',
+          parameters: [...filterParameters, formatParameter],
+          responses: {
+            '200': rows(
+              { registry: { type: 'string' }, name: { type: 'string' }, measure, pull_count: count, star_count: count, last_updated: { type: ['string', 'null'] }, collected_at: time, pulls_1d: count, pulls_7d: count, pulls_30d: count },
+              ['registry', 'name', 'pull_count', 'collected_at'],
+            ),
+            '400': error,
+          },
+        },
+      },
+      '/api/pulls': {
+        get: {
+          summary: 'Cumulative history, one row per repository per day (or hour); a name in several registries is summed',
+          parameters: [...dataParameters, { name: 'interval', in: 'query', schema: { type: 'string', enum: ['day', 'hour'], default: 'day' } }],
+          responses: { '200': rows({ timestamp: time, repo: { type: 'string' }, pull_count: count, measure }, ['timestamp', 'repo', 'pull_count']), '400': error },
+        },
+      },
+      '/api/pulls/daily': {
+        get: {
+          summary: 'Pulls per day: first day 0 with first_seen, drops clamped to 0, gaps spread evenly',
+          parameters: dataParameters,
+          responses: {
+            '200': rows({ timestamp: time, repo: { type: 'string' }, daily_pulls: count, first_seen: { type: 'boolean' }, measure }, ['timestamp', 'repo', 'daily_pulls']),
+            '400': error,
+          },
+        },
+      },
+      '/api/snapshot': {
+        get: {
+          summary: "Each repository's last reading of one day",
+          parameters: [{ name: 'date', in: 'query', description: 'YYYY-MM-DD; default the latest day with data.', schema: { type: 'string', format: 'date' } }, ...filterParameters, formatParameter],
+          responses: { '200': rows({ timestamp: time, registry: { type: 'string' }, repo: { type: 'string' }, pull_count: count, measure }, ['timestamp', 'registry', 'repo', 'pull_count']), '400': error },
+        },
+      },
+      '/api/trends': {
+        get: {
+          summary: 'Last 7 days against the 7 before, last 30 against the 30 before; top movers first',
+          parameters: [...filterParameters, formatParameter],
+          responses: {
+            '200': rows(
+              { registry: { type: 'string' }, name: { type: 'string' }, measure, pulls_7d: count, previous_7d: count, change_7d: { type: 'integer' }, percent_7d: { type: ['integer', 'null'] }, pulls_30d: count, previous_30d: count, change_30d: { type: 'integer' }, percent_30d: { type: ['integer', 'null'] } },
+              ['registry', 'name', 'pulls_7d', 'previous_7d', 'change_7d', 'percent_7d'],
+            ),
+            '400': error,
+          },
+        },
+      },
+      '/api/metrics': {
+        get: {
+          summary: 'Prometheus text exposition: pullwatch_image_pulls{registry,owner,repo} and collection state per registry',
+          responses: { '200': { description: 'text/plain; version=0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        },
+      },
+      '/api/badge/{registry}/{path}': {
+        get: {
+          summary: 'A README badge: path ends in .svg for the image, .json for the shields.io endpoint schema',
+          parameters: [
+            { name: 'registry', in: 'path', required: true, schema: { type: 'string', enum: ['dockerhub', 'ghcr', 'quay', 'registry'] } },
+            { name: 'path', in: 'path', required: true, description: 'Repository path plus .svg or .json, e.g. library/nginx.svg', schema: { type: 'string' } },
+            { name: 'window', in: 'query', schema: { type: 'string', enum: ['total', '1d', '7d', '30d'], default: 'total' } },
+            { name: 'label', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': { description: 'The badge', content: { 'image/svg+xml': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } } },
+            '404': { description: 'A grey "not tracked" badge' },
+            '400': error,
+          },
+        },
+      },
+      '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+    },
+    components: {
+      responses: {
+        BadParameter: {
+          description: 'A parameter is wrong; the answer names it.',
+          content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, parameter: { type: 'string' } }, required: ['error', 'parameter'] } } },
+        },
+      },
+    },
+  };
+}

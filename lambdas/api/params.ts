@@ -1,0 +1,102 @@
+// Query-string parameters shared by the data endpoints: ranges, registry and repository filters, output format.
+import type { Context } from 'hono';
+import { REGISTRIES, type Registry, parseRef } from '../core/refs.ts';
+import { RefError } from '../core/errors.ts';
+import type { RepoSelector, SeriesFilter } from '../core/samples.ts';
+
+/** A 400 that names the parameter at fault. */
+export class BadParameter extends Error {
+  override readonly name = 'BadParameter';
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(`${parameter}: ${message}`);
+  }
+}
+
+export interface DayRange {
+  fromDay: string;
+  toDay: string;
+}
+
+/** Longest range a daily query may ask for: ten years of daily points per repository. */
+export const MAX_DAILY_RANGE_DAYS = 3_660;
+/** Longest range an hourly query may ask for. */
+export const MAX_HOURLY_RANGE_DAYS = 31;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const RELATIVE = /^(\d{1,5})([dwhm])$/;
+const RELATIVE_UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000, m: 30 * 86_400_000 } as const;
+
+/** Every value of a parameter: repeated (`?repo=a&repo=b`), comma-separated, or Grafana's `{a,b}`; `$__all` means none. */
+export function listParam(c: Context, name: string): string[] | undefined {
+  const values = c.req
+    .queries(name)
+    ?.flatMap((value) => value.replace(/^\{(.*)\}$/, '$1').split(','))
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
+  if (!values || values.length === 0 || values.includes('$__all') || values.includes('*')) return undefined;
+  return values;
+}
+
+/** `from`/`to`: a day, an ISO-8601 time, `now`, or relative to now (`30d`, `12h`, `2w`); default the last 30 days. */
+export function timeRange(c: Context, now: Date, maxDays: number, defaultDays = 30): { from: Date; to: Date } {
+  const to = c.req.query('to') ? parseTime('to', c.req.query('to')!, now, 'end') : now;
+  const from = c.req.query('from') ? parseTime('from', c.req.query('from')!, now, 'start') : new Date(to.getTime() - (defaultDays - 1) * 86_400_000);
+  if (from.getTime() > to.getTime()) throw new BadParameter('from', `${c.req.query('from')} is after to (${to.toISOString()})`);
+  if (to.getTime() - from.getTime() > maxDays * 86_400_000) throw new BadParameter('from', `the range is longer than ${maxDays} days`);
+  return { from, to };
+}
+
+export function dayRange(c: Context, now: Date, defaultDays = 30): DayRange {
+  const { from, to } = timeRange(c, now, MAX_DAILY_RANGE_DAYS, defaultDays);
+  return { fromDay: from.toISOString().slice(0, 10), toDay: to.toISOString().slice(0, 10) };
+}
+
+function parseTime(name: string, text: string, now: Date, edge: 'start' | 'end'): Date {
+  const value = text.trim();
+  if (value === 'now') return now;
+  const relative = RELATIVE.exec(value.replace(/^now-/, ''));
+  if (relative) return new Date(now.getTime() - Number(relative[1]) * RELATIVE_UNIT_MS[relative[2] as keyof typeof RELATIVE_UNIT_MS]);
+  if (DAY.test(value)) {
+    const day = new Date(`${value}T00:00:00.000Z`);
+    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) throw new BadParameter(name, `${value} is not a calendar date`);
+    return edge === 'start' ? day : new Date(day.getTime() + 86_400_000 - 1);
+  }
+  // Grafana sends epoch milliseconds for ${__from} and ${__to}.
+  if (/^\d{12,14}$/.test(value)) return new Date(Number(value));
+  const time = Date.parse(value);
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(time)) return new Date(time);
+  throw new BadParameter(name, `${JSON.stringify(value)} is not a date (YYYY-MM-DD), a time (ISO-8601), epoch milliseconds or relative (30d, 12h, 2w)`);
+}
+
+/** `registry=` and `repo=` as a store filter; a repo is a ref (`ghcr:o/p`, `ghcr.io/o/p`) or a path (`acme/app`). */
+export function seriesFilter(c: Context): SeriesFilter {
+  const registries = listParam(c, 'registry')?.map((value) => {
+    if (!(REGISTRIES as readonly string[]).includes(value)) throw new BadParameter('registry', `${JSON.stringify(value)} is not one of ${REGISTRIES.join(', ')}`);
+    return value as Registry;
+  });
+  const repos = listParam(c, 'repo')?.map(repoSelector);
+  return { ...(registries && { registries: [...new Set(registries)] }), ...(repos && { repos }) };
+}
+
+function repoSelector(value: string): RepoSelector {
+  try {
+    const ref = parseRef(value);
+    if (ref.wildcard) throw new BadParameter('repo', `${JSON.stringify(value)} is a wildcard; name repositories, or leave repo out for all`);
+    // Only a prefix or a registry host pins the registry; a bare path matches that path in every registry.
+    const pinned = /^(dockerhub|ghcr|quay|registry):/.test(value) || value.split('/')[0]!.includes('.');
+    return pinned ? { registry: ref.registry, path: ref.path } : { path: ref.path };
+  } catch (error) {
+    if (error instanceof RefError) throw new BadParameter('repo', `${JSON.stringify(value)}: ${error.reason}`);
+    throw error;
+  }
+}
+
+/** `?format=csv` or `Accept: text/csv`; anything else is JSON. */
+export function wantsCsv(c: Context): boolean {
+  const format = c.req.query('format');
+  if (format !== undefined && format !== 'csv' && format !== 'json') throw new BadParameter('format', `${JSON.stringify(format)} is not csv or json`);
+  return format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
+}
