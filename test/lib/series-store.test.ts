@@ -63,10 +63,10 @@ describe('Timestream series store (default)', () => {
     ]);
   });
 
-  it('lets api select from the table and nothing more', () => {
+  it('lets api select from the table, and describe it for the health check, and nothing more', () => {
     expect(functionPermissions(timestream, fns.api).filter((s) => s.actions.some((a) => a.startsWith('timestream:')))).toEqual([
       { actions: ['timestream:DescribeEndpoints'], resources: ['*'] },
-      { actions: ['timestream:Select'], resources: [{ 'Fn::GetAtt': [table, 'Arn'] }] },
+      { actions: ['timestream:Select', 'timestream:DescribeTable'], resources: [{ 'Fn::GetAtt': [table, 'Arn'] }] },
     ]);
   });
 

@@ -97,7 +97,7 @@ describe('local mode across Docker Hub, GHCR and Quay', () => {
       'ghcr:octo/tools/migrate': 42,
     });
     const etcd = rows.find((row) => row.registry === 'quay');
-    expect(etcd).toMatchObject({ name: 'coreos/etcd', measure: 'daily_actions' });
+    expect(etcd).toMatchObject({ name: 'coreos/etcd', measure: 'actions', pull_count: null });
     expect(rows.filter((row) => row.registry !== 'quay').every((row) => row.measure === 'pulls')).toBe(true);
   });
 
