@@ -94,17 +94,26 @@ function dayFromNumber(n: number): string {
 }
 
 function instantMs(iso: string): number {
+  // Fast path for the canonical form the stores hand back (toISOString's): it round-trips exactly.
+  const ms = Date.parse(iso);
+  if (iso.length === 24 && !Number.isNaN(ms) && new Date(ms).toISOString() === iso) return ms;
   const match = INSTANT.exec(iso);
   if (!match || !isCalendarDay(match[1]!)) throw new RangeError(`"${iso}" is not an ISO-8601 time with a zone`);
   return Date.parse(iso);
 }
 
+/** The same day list is asked for once per repository: validate and convert it once. */
+const dayNumbersOf = new WeakMap<readonly string[], number[]>();
+
 /** Day numbers of a strictly ascending list of days; throws naming the day that breaks the order. */
 function ascendingDayNumbers(days: readonly string[]): number[] {
+  const known = dayNumbersOf.get(days);
+  if (known) return known;
   const numbers = days.map(dayNumber);
   numbers.forEach((n, i) => {
     if (i > 0 && n <= numbers[i - 1]!) throw new RangeError(`days must be ascending without repeats: ${days[i]} follows ${days[i - 1]}`);
   });
+  dayNumbersOf.set(days, numbers);
   return numbers;
 }
 

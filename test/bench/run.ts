@@ -1,4 +1,5 @@
 // `npm run bench`: runs every benchmark and prints one JSON report.
+import { benchApi } from './api.ts';
 import { benchPoll } from './poll.ts';
 
 const report = {
@@ -6,5 +7,6 @@ const report = {
   poll: {
     tenOwnersOf150PlusExplicit200: await benchPoll({ owners: 10, reposPerOwner: 150, explicitRefs: 200 }),
   },
+  api: await benchApi(),
 };
 console.log(JSON.stringify(report, null, 2));

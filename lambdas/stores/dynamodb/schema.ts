@@ -6,10 +6,11 @@
 //                Lifetime counters only: the raw history behind hourly views.
 //   latest item: pk = `latest`, sk = series key; the newest sample of each repository, so the
 //                summary is one Query. `latest` cannot clash with a series key, which always has a colon.
-//   month item:  pk = `month#YYYY-MM`, sk = series key; attributes dDD (the day's count) and tDD (when it
-//                was read) for each day of the month: the last reading of the day for lifetime counters, the
-//                highest count seen for Quay's daily actions. Daily views read one item per repository and
+//   month item:  pk = `month#YYYY-MM`, sk = series key; `days` is a JSON string {"DD": [count, collected_at]}:
+//                the last reading of each day for lifetime counters, the highest count seen for Quay's daily
+//                actions; `version` guards its read-modify-write. Daily views read one item per repository and
 //                month (BatchGet) or one partition per month for all repositories (Query), never raw samples.
+//                One string instead of an attribute per day: dynalite and the SDK decode it five times faster.
 // expires_at (epoch seconds) is the TTL attribute once retention is set.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 

@@ -4,9 +4,9 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
-  UpdateCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import type { SeriesStore } from '../../core/ports.ts';
@@ -31,7 +31,7 @@ export class DynamoSeriesStore implements SeriesStore {
   async write(samples: readonly Sample[]): Promise<void> {
     const readings = samples.filter((sample) => sample.measure === undefined).map(toSampleItem);
     await inParallel(chunks(readings, BATCH_WRITE_LIMIT), (batch) => this.batchPut(batch));
-    await inParallel(samples, (sample) => this.putDay(sample));
+    await inParallel([...groupByMonthItem(samples).values()], (group) => this.putDays(group));
     await inParallel(newestPerSeries(samples), (sample) => this.putLatest(sample));
   }
 
@@ -57,15 +57,21 @@ export class DynamoSeriesStore implements SeriesStore {
     const items = keys
       ? await this.batchGet(months.flatMap((month) => keys.map((key) => ({ [SERIES_PARTITION_KEY]: month, [SERIES_SORT_KEY]: key }))))
       : (await Promise.all(months.map((month) => this.queryPartition(month)))).flat();
-    const samples = items
-      .filter((item) => matchesFilter(fromAttributes(item), filter))
-      .flatMap((item) => daysOfMonthItem(item))
-      .filter((sample) => dayOf(sample) >= fromDay && dayOf(sample) <= toDay);
-    return sortBySeriesThenTime(samples);
+    // Grouped by series as read, then each series sorted by time: far cheaper than sorting every sample at once.
+    const bySeries = new Map<string, Sample[]>();
+    for (const item of items) {
+      if (!matchesFilter(item as Pick<Sample, 'registry' | 'repo'>, filter)) continue;
+      const key = String(item[SERIES_SORT_KEY]);
+      const days = bySeries.get(key) ?? [];
+      for (const sample of daysOfMonthItem(item)) if (dayOf(sample) >= fromDay && dayOf(sample) <= toDay) days.push(sample);
+      bySeries.set(key, days);
+    }
+    return [...bySeries.keys()].sort().flatMap((key) => bySeries.get(key)!.sort((a, b) => (a.collectedAt < b.collectedAt ? -1 : 1)));
   }
 
   async samples(from: string, to: string, filter: SeriesFilter = {}): Promise<Sample[]> {
-    const keys = candidateKeys(filter) ?? (await this.latest()).filter((sample) => matchesFilter(sample, filter)).map(seriesKey);
+    // Sorted (code-unit order, like the sort keys) so the answer is in series-key order, not the filter's.
+    const keys = (candidateKeys(filter) ?? (await this.latest()).filter((sample) => matchesFilter(sample, filter)).map(seriesKey)).sort();
     const perSeries = await mapInParallel(keys, (key) =>
       this.queryPartition(key, { from, to }).then((items) => items.map((item) => fromAttributes(item))),
     );
@@ -115,31 +121,44 @@ export class DynamoSeriesStore implements SeriesStore {
   }
 
   /**
-   * Records the sample as its day's value on the month item. For lifetime counters the latest reading of the day
-   * wins. A Quay day's count only grows: Quay shows yesterday as 0 until its counter runs, and can zero days it
-   * has expired, so a lower count for a stored day is a placeholder, never a correction.
+   * Records the samples of one repository and month as their days' values on the month item, by read-modify-write
+   * under an optimistic version check. For lifetime counters the latest reading of a day wins. A Quay day's count
+   * only grows: Quay shows yesterday as 0 until its counter runs, and can zero days it has expired, so a lower count
+   * for a stored day is a placeholder, never a correction.
    */
-  private async putDay(sample: Sample): Promise<void> {
-    const day = sample.collectedAt.slice(8, 10);
-    const daily = sample.measure === 'daily_actions';
-    await ifConditionHolds(
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [SERIES_PARTITION_KEY]: `${MONTH_PARTITION_PREFIX}${sample.collectedAt.slice(0, 7)}`, [SERIES_SORT_KEY]: seriesKey(sample) },
-          UpdateExpression: `SET registry = :registry, repo = :repo, #count = :count, #at = :at${daily ? ', measure = :measure' : ''}`,
-          ConditionExpression: daily ? 'attribute_not_exists(#count) OR #count < :count' : 'attribute_not_exists(#at) OR #at <= :at',
-          ExpressionAttributeNames: { '#count': `d${day}`, '#at': `t${day}` },
-          ExpressionAttributeValues: {
-            ':registry': sample.registry,
-            ':repo': sample.repo,
-            ':count': sample.pullCount,
-            ':at': sample.collectedAt,
-            ...(daily && { ':measure': sample.measure }),
-          },
-        }),
-      ),
-    );
+  private async putDays(samples: readonly Sample[]): Promise<void> {
+    const first = samples[0]!;
+    const key = { [SERIES_PARTITION_KEY]: monthPartition(first.collectedAt), [SERIES_SORT_KEY]: seriesKey(first) };
+    for (let attempt = 0; ; attempt++) {
+      const { Item: stored } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+      const days = parseDays(stored);
+      let changed = false;
+      for (const sample of samples) {
+        const day = sample.collectedAt.slice(8, 10);
+        const current = days[day];
+        const replaces = !current || (sample.measure === 'daily_actions' ? current[0] < sample.pullCount : current[1] <= sample.collectedAt);
+        if (replaces) {
+          days[day] = [sample.pullCount, sample.collectedAt];
+          changed = true;
+        }
+      }
+      if (!changed) return;
+      const version = Number(stored?.version ?? 0);
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...key, registry: first.registry, repo: first.repo, ...(first.measure && { measure: first.measure }), days: JSON.stringify(days), version: version + 1 },
+            ConditionExpression: stored ? 'version = :version' : 'attribute_not_exists(#pk)',
+            ...(stored ? { ExpressionAttributeValues: { ':version': version } } : { ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY } }),
+          }),
+        );
+        return;
+      } catch (error) {
+        // Another writer changed the item since it was read: read it again and re-apply.
+        if (!(error instanceof ConditionalCheckFailedException) || attempt >= UNPROCESSED_RETRIES) throw error;
+      }
+    }
   }
 
   /** Moves the latest item forward only: a late or replayed older sample never hides a newer one. */
@@ -209,15 +228,30 @@ function dayOf(sample: Sample): string {
   return sample.collectedAt.slice(0, 10);
 }
 
-function daysOfMonthItem(item: Item): Sample[] {
-  const base = fromAttributes({ ...item, pull_count: 0, collected_at: '' });
-  return Object.keys(item)
-    .filter((name) => /^d\d\d$/.test(name) && typeof item[`t${name.slice(1)}`] === 'string')
-    .map((name) => ({ ...base, pullCount: Number(item[name]), collectedAt: String(item[`t${name.slice(1)}`]) }));
+/** Day of month → [count, collected_at]: one JSON string per month item, which reads several times faster than an attribute per day. */
+type MonthDays = Record<string, [number, string]>;
+
+function parseDays(item: Item | undefined): MonthDays {
+  return item && typeof item.days === 'string' ? (JSON.parse(item.days) as MonthDays) : {};
 }
 
-function sortBySeriesThenTime(samples: Sample[]): Sample[] {
-  return samples.sort((a, b) => seriesKey(a).localeCompare(seriesKey(b)) || a.collectedAt.localeCompare(b.collectedAt));
+function monthPartition(collectedAt: string): string {
+  return `${MONTH_PARTITION_PREFIX}${collectedAt.slice(0, 7)}`;
+}
+
+function groupByMonthItem(samples: readonly Sample[]): Map<string, Sample[]> {
+  const groups = new Map<string, Sample[]>();
+  for (const sample of samples) {
+    const key = `${monthPartition(sample.collectedAt)} ${seriesKey(sample)}`;
+    groups.set(key, [...(groups.get(key) ?? []), sample]);
+  }
+  return groups;
+}
+
+function daysOfMonthItem(item: Item): Sample[] {
+  const { registry, repo } = item as { registry: Registry; repo: string };
+  const measure = item.measure === 'daily_actions' ? { measure: 'daily_actions' as const } : {};
+  return Object.values(parseDays(item)).map(([pullCount, collectedAt]) => ({ registry, repo, collectedAt, pullCount, ...measure }));
 }
 
 function newestPerSeries(samples: readonly Sample[]): Sample[] {

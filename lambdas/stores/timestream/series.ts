@@ -10,6 +10,15 @@ export const MEASURE_NAMES = { pulls: 'pulls', daily_actions: 'actions' } as con
 const WRITE_RECORDS_LIMIT = 100;
 /** How far back the summary looks for a repository's newest sample; bounds the data each query scans. */
 const LATEST_LOOKBACK = '35d';
+/**
+ * Timestream creates a column when a record first carries it, and a query naming a column that does not exist yet
+ * fails. Only Docker Hub reports stars and last-updated times, so a table may lack these; they are read as NULL then.
+ */
+const OPTIONAL_MEASURES = ['star_count', 'last_updated'] as const;
+export type OptionalMeasure = (typeof OPTIONAL_MEASURES)[number];
+/** Columns every record carries: while one is missing, nothing has been written yet. */
+const REQUIRED_COLUMNS = ['registry', 'repo', 'pull_count'];
+const NONE_ABSENT: ReadonlySet<OptionalMeasure> = new Set();
 
 export interface TimestreamTarget {
   database: string;
@@ -40,7 +49,7 @@ export class TimestreamSeriesStore implements SeriesStore {
   }
 
   latest(): Promise<Sample[]> {
-    return this.query(latestQuery(this.target));
+    return this.query((absent) => latestQuery(this.target, absent));
   }
 
   /** DescribeTable, not a query: a query bills at least 4 TCU for 30 s, a health probe should cost nothing. */
@@ -48,15 +57,33 @@ export class TimestreamSeriesStore implements SeriesStore {
     await this.writer.send(new DescribeTableCommand({ DatabaseName: this.target.database, TableName: this.target.table }));
   }
 
-  daily(fromDay: string, toDay: string, filter: SeriesFilter = {}): Promise<Sample[]> {
-    return this.query(dailyQuery(this.target, fromDay, toDay, filter));
+  async daily(fromDay: string, toDay: string, filter: SeriesFilter = {}): Promise<Sample[]> {
+    if (selectsNothing(filter)) return [];
+    return this.query(() => dailyQuery(this.target, fromDay, toDay, filter));
   }
 
-  samples(from: string, to: string, filter: SeriesFilter = {}): Promise<Sample[]> {
-    return this.query(samplesQuery(this.target, from, to, filter));
+  async samples(from: string, to: string, filter: SeriesFilter = {}): Promise<Sample[]> {
+    if (selectsNothing(filter)) return [];
+    return this.query((absent) => samplesQuery(this.target, from, to, filter, absent));
   }
 
-  private async query(sql: string): Promise<Sample[]> {
+  /** Runs the query, reading optional measures the table has no column for yet as NULL; an empty table answers []. */
+  private async query(build: (absent: ReadonlySet<OptionalMeasure>) => string): Promise<Sample[]> {
+    const absent = new Set<OptionalMeasure>();
+    for (;;) {
+      try {
+        return await this.pages(build(absent));
+      } catch (error) {
+        const column = missingColumn(error);
+        if (column !== undefined && REQUIRED_COLUMNS.includes(column)) return [];
+        const optional = OPTIONAL_MEASURES.find((name) => name === column);
+        if (optional === undefined || absent.has(optional)) throw error;
+        absent.add(optional);
+      }
+    }
+  }
+
+  private async pages(sql: string): Promise<Sample[]> {
     const samples: Sample[] = [];
     let nextToken: string | undefined;
     do {
@@ -68,10 +95,12 @@ export class TimestreamSeriesStore implements SeriesStore {
   }
 }
 
-export function latestQuery({ database, table }: TimestreamTarget): string {
+/** `absent`: optional measures the table has no column for yet, selected as NULL. */
+export function latestQuery({ database, table }: TimestreamTarget, absent: ReadonlySet<OptionalMeasure> = NONE_ABSENT): string {
+  const latestOf = (measure: OptionalMeasure) => (absent.has(measure) ? `NULL AS ${measure}` : `max_by(${measure}, time) AS ${measure}`);
   return [
     'SELECT registry, repo, measure_name, max(time) AS collected_at,',
-    '  max_by(pull_count, time) AS pull_count, max_by(star_count, time) AS star_count, max_by(last_updated, time) AS last_updated',
+    `  max_by(pull_count, time) AS pull_count, ${latestOf('star_count')}, ${latestOf('last_updated')}`,
     `FROM ${quoteIdentifier(database)}.${quoteIdentifier(table)}`,
     `WHERE measure_name IN ('${MEASURE_NAMES.pulls}', '${MEASURE_NAMES.daily_actions}') AND time > ago(${LATEST_LOOKBACK})`,
     'GROUP BY registry, repo, measure_name',
@@ -95,9 +124,10 @@ export function dailyQuery(target: TimestreamTarget, fromDay: string, toDay: str
 }
 
 /** Every lifetime-counter reading in [from, to). */
-export function samplesQuery(target: TimestreamTarget, from: string, to: string, filter: SeriesFilter): string {
+export function samplesQuery(target: TimestreamTarget, from: string, to: string, filter: SeriesFilter, absent: ReadonlySet<OptionalMeasure> = NONE_ABSENT): string {
+  const measure = (name: OptionalMeasure) => (absent.has(name) ? `NULL AS ${name}` : name);
   return [
-    'SELECT registry, repo, measure_name, time AS collected_at, pull_count, star_count, last_updated',
+    `SELECT registry, repo, measure_name, time AS collected_at, pull_count, ${measure('star_count')}, ${measure('last_updated')}`,
     `FROM ${quoteIdentifier(target.database)}.${quoteIdentifier(target.table)}`,
     `WHERE measure_name = '${MEASURE_NAMES.pulls}'`,
     `  AND time >= from_iso8601_timestamp(${quoteString(from)}) AND time < from_iso8601_timestamp(${quoteString(to)})`,
@@ -116,6 +146,17 @@ function filterClauses(filter: SeriesFilter): string[] {
     clauses.push(`  AND (${matches.join(' OR ')})`);
   }
   return clauses;
+}
+
+/** An empty list selects nothing, as in matchesFilter; SQL has no empty IN list to say so. */
+function selectsNothing(filter: SeriesFilter): boolean {
+  return filter.registries?.length === 0 || filter.repos?.length === 0;
+}
+
+/** The column a query named that the table does not have (`line 2:41: Column 'star_count' does not exist`). */
+function missingColumn(error: unknown): string | undefined {
+  if ((error as Error | undefined)?.name !== 'ValidationException') return undefined;
+  return /Column '(\w+)' does not exist/.exec((error as Error).message)?.[1];
 }
 
 function dayAfter(day: string): string {
