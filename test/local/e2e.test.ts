@@ -60,6 +60,22 @@ describe('local mode end to end', () => {
     expect(await page.text()).toContain('<title>pullwatch</title>');
   });
 
+  it('answers every query endpoint over HTTP', async () => {
+    const daily = await getJson<{ repo: string; daily_pulls: number; first_seen?: boolean }[]>(`${pullwatch.url}api/pulls/daily?repo=nginx`);
+    expect(daily).toEqual([{ timestamp: expect.any(String), repo: 'library/nginx', daily_pulls: 0, first_seen: true }]);
+    expect(await getJson(`${pullwatch.url}api/pulls?repo=nginx`)).toEqual([{ timestamp: expect.any(String), repo: 'library/nginx', pull_count: 1_234_567 }]);
+    expect(await getJson(`${pullwatch.url}api/trends`)).toHaveLength(2);
+    expect(await getJson(`${pullwatch.url}api/snapshot`)).toHaveLength(2);
+    const metrics = await (await fetch(`${pullwatch.url}api/metrics`)).text();
+    expect(metrics).toContain('pullwatch_image_pulls{registry="dockerhub",owner="library",repo="nginx"} 1234567');
+    const badge = await fetch(`${pullwatch.url}api/badge/dockerhub/library/nginx.svg`);
+    expect(badge.headers.get('content-type')).toContain('image/svg+xml');
+    expect(await badge.text()).toContain('1.2M');
+    expect(Object.keys((await getJson<{ paths: object }>(`${pullwatch.url}api/openapi.json`)).paths)).toContain('/api/pulls/daily');
+    const csv = await fetch(`${pullwatch.url}api/summary?format=csv`);
+    expect((await csv.text()).split('\r\n')[0]).toBe('registry,name,measure,pull_count,star_count,last_updated,collected_at,pulls_1d,pulls_7d,pulls_30d');
+  });
+
   it('shows a missing repository as an error on its ref, never as a count', async () => {
     const repos = await eventually(async () => {
       const rows = await getJson<{ ref: string; last_error: { kind: string } | null }[]>(`${pullwatch.url}api/repos`);
