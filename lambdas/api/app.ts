@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { addDays, dayOf, daysBetween, intervalCumulative, sortByMovement, trend, windowTotals, HOUR_MS } from '../core/history.ts';
-import type { RepoList, SeriesStore } from '../core/ports.ts';
+import type { RegistryCounters, RepoList, RepositoryCounts, SeriesStore } from '../core/ports.ts';
 import { tryParseRef } from '../core/refs.ts';
 import { badgeColor, badgeSvg, shieldsEndpoint, type BadgeWindow } from '../core/render/badge.ts';
 import { compactNumber } from '../core/render/numbers.ts';
@@ -17,6 +17,8 @@ import { cumulativeByName, deltasByName, groupBySeries, readDailySeries } from '
 export interface ApiDeps {
   repos: Pick<RepoList, 'list'>;
   series: Pick<SeriesStore, 'latest' | 'daily' | 'samples' | 'health'>;
+  /** The webhook's counters of self-hosted registries. */
+  counters?: Pick<RegistryCounters, 'repository' | 'tags'>;
   pollMinutes: number;
   now?: () => Date;
 }
@@ -54,19 +56,40 @@ export function createApiApp(deps: ApiDeps): Hono {
   });
 
   app.get('/api/repos', async (c) => {
-    const rows = (await deps.repos.list()).map((repo) => {
-      const parsed = tryParseRef(repo.ref);
-      return {
-        ref: repo.ref,
-        registry: parsed.ok ? parsed.ref.registry : null,
-        name: parsed.ok ? parsed.ref.path : null,
-        enabled: repo.enabled,
-        label: repo.label ?? null,
-        last_success_at: repo.lastSuccessAt ?? null,
-        last_error: repo.lastError ?? null,
-      };
-    });
-    return respondRows(c, rows, ['ref', 'registry', 'name', 'enabled', 'label', 'last_success_at', 'last_error'], 'repos');
+    const rows = await Promise.all(
+      (await deps.repos.list()).map(async (repo) => {
+        const parsed = tryParseRef(repo.ref);
+        const webhook = parsed.ok && parsed.ref.registry === 'registry' ? await deps.counters?.repository(repo.ref) : undefined;
+        return {
+          ref: repo.ref,
+          registry: parsed.ok ? parsed.ref.registry : null,
+          name: parsed.ok ? parsed.ref.path : null,
+          enabled: repo.enabled,
+          label: repo.label ?? null,
+          last_success_at: repo.lastSuccessAt ?? null,
+          last_error: repo.lastError ?? null,
+          ...(webhook && { webhook: webhookCounts(webhook) }),
+        };
+      }),
+    );
+    return respondRows(c, rows, ['ref', 'registry', 'name', 'enabled', 'label', 'last_success_at', 'last_error', 'webhook'], 'repos');
+  });
+
+  app.get('/api/tags', async (c) => {
+    const repos = seriesFilter(c).repos;
+    if (!repos || repos.length !== 1 || (repos[0]!.registry ?? 'registry') !== 'registry') {
+      throw new BadParameter('repo', 'name one self-hosted repository, e.g. repo=registry:registry.example.com/team/app');
+    }
+    const ref = `registry:${repos[0]!.path}`;
+    if (!deps.counters) return c.json({ error: 'no webhook counters are configured here' }, 404);
+    const rows = (await deps.counters.tags(ref)).map((tag) => ({
+      repo: repos[0]!.path,
+      tag: tag.tag,
+      pulls: tag.pulls,
+      version_checks: tag.versionChecks,
+      last_pull_at: tag.lastPullAt ?? null,
+    }));
+    return respondRows(c, rows.sort((a, b) => b.pulls - a.pulls || (a.tag < b.tag ? -1 : 1)), ['repo', 'tag', 'pulls', 'version_checks', 'last_pull_at'], 'tags');
   });
 
   app.get('/api/summary', async (c) => {
@@ -229,6 +252,20 @@ export function createApiApp(deps: ApiDeps): Hono {
     return c.json({ error: 'internal error; the server log has the details' }, 500);
   });
   return app;
+}
+
+function webhookCounts(counts: RepositoryCounts) {
+  return {
+    pulls: counts.pulls,
+    version_checks: counts.versionChecks,
+    pushes: counts.pushes,
+    deletes: counts.deletes,
+    first_pull_at: counts.firstPullAt ?? null,
+    last_pull_at: counts.lastPullAt ?? null,
+    first_push_at: counts.firstPushAt ?? null,
+    last_push_at: counts.lastPushAt ?? null,
+    pushers: counts.pushers,
+  };
 }
 
 function latestDay(times: readonly string[]): string | undefined {

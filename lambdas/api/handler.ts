@@ -1,12 +1,15 @@
 // API Lambda: API Gateway HTTP API events in, the Hono app's responses out.
 import { handle } from 'hono/aws-lambda';
 import { pollMinutesFromEnv } from '../core/config.ts';
-import { storesFromEnv } from '../stores/from-env.ts';
+import { countersFromEnv, storesFromEnv } from '../stores/from-env.ts';
 import { createApiApp } from './app.ts';
 
 let lambdaHandler: ReturnType<typeof handle> | undefined;
 
 export const handler: ReturnType<typeof handle> = (event, context) => {
-  lambdaHandler ??= handle(createApiApp({ ...storesFromEnv(process.env), pollMinutes: pollMinutesFromEnv(process.env) }));
+  if (!lambdaHandler) {
+    const counters = countersFromEnv(process.env);
+    lambdaHandler = handle(createApiApp({ ...storesFromEnv(process.env), ...(counters && { counters }), pollMinutes: pollMinutesFromEnv(process.env) }));
+  }
   return lambdaHandler(event, context);
 };

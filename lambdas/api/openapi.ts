@@ -139,6 +139,29 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/api/tags': {
+        get: {
+          summary: "A self-hosted repository's pulls per tag, counted from its registry's notifications",
+          parameters: [{ name: 'repo', in: 'query', required: true, description: 'registry:<host>/<repository>', schema: { type: 'string' } }, formatParameter],
+          responses: {
+            '200': rows({ repo: { type: 'string' }, tag: { type: 'string' }, pulls: count, version_checks: count, last_pull_at: { type: ['string', 'null'], format: 'date-time' } }, ['repo', 'tag', 'pulls']),
+            '400': error,
+          },
+        },
+      },
+      '/api/ingest/registry': {
+        post: {
+          summary: "A registry's notification envelope (registry config.yml: notifications.endpoints[].url)",
+          description: 'Bearer token required. Content types: application/vnd.docker.distribution.events.v1+json, ...v2+json, application/json. Each event is counted once, by id.',
+          responses: {
+            '200': { description: '{counted: {pull, version_check, push, delete}, duplicates, ignored, ignoredReasons}' },
+            '400': { description: 'Malformed JSON or envelope' },
+            '401': { description: 'Missing or wrong token; nothing counted' },
+            '413': { description: 'Envelope over 1 MiB' },
+            '415': { description: 'Unsupported content type' },
+          },
+        },
+      },
       '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     },
     components: {

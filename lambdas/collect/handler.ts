@@ -9,8 +9,8 @@ import { type RefMessage, decodeRefMessage } from '../core/dispatch.ts';
 import { RefError } from '../core/errors.ts';
 import { collectFromSource } from '../core/sources/index.ts';
 import { logger } from '../logger.ts';
-import { dockerHubCredentialsFromSecret } from '../stores/dockerhub-secret.ts';
-import { storesFromEnv } from '../stores/from-env.ts';
+import { dockerHubCredentialsFromSecret } from '../stores/secrets.ts';
+import { countersFromEnv, storesFromEnv } from '../stores/from-env.ts';
 import { SqsRefQueue } from '../stores/sqs-queue.ts';
 
 export type CollectHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
@@ -57,7 +57,8 @@ async function createLambdaHandler(): Promise<CollectHandler> {
   const { repos, series } = storesFromEnv(process.env);
   const secretId = process.env.DOCKERHUB_SECRET;
   const credentials = secretId ? await dockerHubCredentialsFromSecret(new SecretsManagerClient({}), secretId) : dockerHubCredentialsFromEnv(process.env);
-  const sources = sourceContextFromEnv(process.env, credentials);
+  const registryCounters = countersFromEnv(process.env);
+  const sources = { ...sourceContextFromEnv(process.env, credentials), ...(registryCounters && { registryCounters }) };
   const queue = new SqsRefQueue(new SQSClient({}), requireEnv(process.env, 'QUEUE_URL'));
   return createCollectHandler({ collectFromSource: (ref) => collectFromSource(ref, sources), repos, series, queue, now: () => new Date() });
 }

@@ -1,6 +1,7 @@
 // The storage and queue ports the domain needs; adapters live in lambdas/stores and lambdas/local.
 import type { RefMessage } from './dispatch.ts';
 import type { UpstreamErrorKind } from './errors.ts';
+import type { CountedEvent } from './registry-events.ts';
 import type { Sample, SeriesFilter } from './samples.ts';
 
 export type RecordedErrorKind = UpstreamErrorKind | 'invalid_ref' | 'unsupported';
@@ -47,4 +48,33 @@ export interface SeriesStore {
 export interface RefQueue {
   /** `delaySeconds` (≤ 900, as SQS allows) keeps the messages out of sight that long. */
   send(messages: readonly RefMessage[], delaySeconds?: number): Promise<void>;
+}
+
+/** What the webhook counted for one self-hosted repository. Times are those of the first and last event received. */
+export interface RepositoryCounts {
+  ref: string;
+  pulls: number;
+  versionChecks: number;
+  pushes: number;
+  deletes: number;
+  firstPullAt?: string;
+  lastPullAt?: string;
+  firstPushAt?: string;
+  lastPushAt?: string;
+  /** Distinct actor names that pushed. */
+  pushers: string[];
+}
+
+export interface TagCount {
+  tag: string;
+  pulls: number;
+  versionChecks: number;
+  lastPullAt?: string;
+}
+
+export interface RegistryCounters {
+  /** Adds the event to its counters unless an event with its id was recorded before; false for such a duplicate. */
+  record(event: CountedEvent): Promise<boolean>;
+  repository(ref: string): Promise<RepositoryCounts | undefined>;
+  tags(ref: string): Promise<TagCount[]>;
 }

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { reposTableDefinition, seriesTableDefinition } from '../stores/dynamodb/schema.ts';
+import { countersTableDefinition, reposTableDefinition, seriesTableDefinition } from '../stores/dynamodb/schema.ts';
 
-export const LOCAL_TABLES = { repos: 'pullwatch-repos', series: 'pullwatch-series' } as const;
+export const LOCAL_TABLES = { repos: 'pullwatch-repos', series: 'pullwatch-series', counters: 'pullwatch-counters' } as const;
 
 export interface LocalDynamo {
   client: DynamoDBClient;
@@ -25,7 +25,8 @@ export async function startLocalDynamo(dataDir: string): Promise<LocalDynamo> {
   });
 
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames);
-  for (const definition of [reposTableDefinition(LOCAL_TABLES.repos), seriesTableDefinition(LOCAL_TABLES.series)]) {
+  const definitions = [reposTableDefinition(LOCAL_TABLES.repos), seriesTableDefinition(LOCAL_TABLES.series), countersTableDefinition(LOCAL_TABLES.counters)];
+  for (const definition of definitions) {
     if (!existing.has(definition.TableName!)) await client.send(new CreateTableCommand(definition));
   }
 

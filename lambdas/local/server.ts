@@ -14,7 +14,9 @@ import { parseRefs, refString } from '../core/refs.ts';
 import { collectFromSource } from '../core/sources/index.ts';
 import { createDispatchHandler, type DispatchResult } from '../dispatch/handler.ts';
 import { logger } from '../logger.ts';
-import { documentClient, storesFromEnv } from '../stores/from-env.ts';
+import { ingestEvents } from '../core/ingest.ts';
+import { createIngestApp } from '../ingest/app.ts';
+import { documentClient, countersFromEnv, storesFromEnv } from '../stores/from-env.ts';
 import { LOCAL_TABLES, startLocalDynamo } from './dynamo.ts';
 import { InProcessQueue } from './queue.ts';
 
@@ -59,10 +61,9 @@ export async function startLocal(env: Env): Promise<LocalPullwatch> {
   await mkdir(settings.dataDir, { recursive: true });
   const dynamo = await startLocalDynamo(settings.dataDir);
 
-  const { repos, series } = storesFromEnv(
-    { REPOS_TABLE: LOCAL_TABLES.repos, SERIES_STORE: 'dynamodb', SERIES_TABLE: LOCAL_TABLES.series },
-    documentClient(dynamo.client),
-  );
+  const localEnv = { REPOS_TABLE: LOCAL_TABLES.repos, SERIES_STORE: 'dynamodb', SERIES_TABLE: LOCAL_TABLES.series, COUNTERS_TABLE: LOCAL_TABLES.counters };
+  const { repos, series } = storesFromEnv(localEnv, documentClient(dynamo.client));
+  const counters = countersFromEnv(localEnv, documentClient(dynamo.client))!;
   const added = await repos.add(settings.initialRefs);
   if (added.length > 0) logger.info('tracking refs from REPOS', { added });
 
@@ -72,12 +73,21 @@ export async function startLocal(env: Env): Promise<LocalPullwatch> {
     maxReceives: DEFAULTS.maxReceives,
     redeliveryMs: DEFAULTS.localRedeliveryMs,
   });
-  const collectHandler = createCollectHandler({ collectFromSource: (ref) => collectFromSource(ref, sources), repos, series, queue, now: () => new Date() });
+  const collectHandler = createCollectHandler({
+    collectFromSource: (ref) => collectFromSource(ref, { ...sources, registryCounters: counters }),
+    repos,
+    series,
+    queue,
+    now: () => new Date(),
+  });
   const dispatch = createDispatchHandler({ repos, queue });
 
   const pollMinutes = settings.pollMs > 0 ? settings.pollMs / 60_000 : DEFAULTS.pollMinutes;
   const app = new Hono();
-  app.route('/', createApiApp({ repos, series, pollMinutes }));
+  const trackedRefs = new Set<string>();
+  const registryName = env.REGISTRY_NAME || undefined;
+  app.route('/', createIngestApp({ token: env.INGEST_TOKEN || undefined, ingest: (events) => ingestEvents(events, { counters, repos, trackedRefs, ...(registryName && { registryName }) }) }));
+  app.route('/', createApiApp({ repos, series, counters, pollMinutes }));
   if (existsSync(DASHBOARD_DIR)) app.use('/*', serveStatic({ root: DASHBOARD_DIR }));
   else logger.warn('no built dashboard; run `npm run build:web`', { expected: DASHBOARD_DIR });
 

@@ -4,7 +4,8 @@ import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfigError, type Env, requireEnv } from '../core/config.ts';
-import type { RepoList, SeriesStore } from '../core/ports.ts';
+import type { RegistryCounters, RepoList, SeriesStore } from '../core/ports.ts';
+import { DynamoRegistryCounters } from './dynamodb/counters-table.ts';
 import { DynamoRepoList } from './dynamodb/repo-table.ts';
 import { DynamoSeriesStore } from './dynamodb/series-table.ts';
 import { TimestreamSeriesStore } from './timestream/series.ts';
@@ -33,4 +34,9 @@ function seriesStoreFromEnv(env: Env, dynamo: DynamoDBDocumentClient): SeriesSto
     });
   }
   throw new ConfigError(`SERIES_STORE=${JSON.stringify(kind)}: expected dynamodb or timestream`);
+}
+
+/** The webhook's counters (`COUNTERS_TABLE`), where the stack or local mode set them up. */
+export function countersFromEnv(env: Env, dynamo: DynamoDBDocumentClient = documentClient()): RegistryCounters | undefined {
+  return env.COUNTERS_TABLE ? new DynamoRegistryCounters(dynamo, env.COUNTERS_TABLE) : undefined;
 }

@@ -1,6 +1,7 @@
 // What every source needs to reach its registry: base URLs, HTTP settings and a clock.
 import type { HttpSettings } from '../http.ts';
 import type { Pacer } from '../pacing.ts';
+import type { RegistryCounters } from '../ports.ts';
 import type { RateBudget } from '../rate-budget.ts';
 import type { DockerHubAuth } from './dockerhub.ts';
 
@@ -20,6 +21,8 @@ export interface SourceContext {
   dockerhubBudget: RateBudget;
   /** Present when a Docker Hub token is configured: raises limits and lifts the listing cap. */
   dockerhubAuth?: DockerHubAuth;
+  /** Self-hosted registries have no counter of their own: pullwatch's webhook counts their pulls. */
+  registryCounters?: Pick<RegistryCounters, 'repository'>;
 }
 
 /** host[:port] of a base URL, for the redirect allow-list. */

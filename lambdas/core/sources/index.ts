@@ -5,6 +5,7 @@ import type { SourceContext } from './context.ts';
 import { fetchDockerHubRepository, listDockerHubOwner } from './dockerhub.ts';
 import { fetchGhcrPackage, listGhcrPackages } from './ghcr.ts';
 import { fetchQuayRepository, listQuayRepositories } from './quay.ts';
+import { readRegistryCounters } from './registry.ts';
 
 export type { SourceContext, UpstreamUrls } from './context.ts';
 
@@ -35,6 +36,6 @@ export async function collectFromSource(ref: Ref, ctx: SourceContext): Promise<C
       if (!ref.wildcard) return { samples: await fetchQuayRepository(ref.path, ctx) };
       return { samples: [], expand: (await listQuayRepositories(owner, ctx)).map((path) => `quay:${path}`) };
     case 'registry':
-      throw new UnsupportedRefError('self-hosted registries are counted from their webhook, which this version does not accept yet');
+      return { samples: [await readRegistryCounters(ref.path, ctx)] };
   }
 }

@@ -12,6 +12,14 @@
 //                month (BatchGet) or one partition per month for all repositories (Query), never raw samples.
 //                One string instead of an attribute per day: dynalite and the SDK decode it five times faster.
 // expires_at (epoch seconds) is the TTL attribute once retention is set.
+//
+// counters table (self-hosted registries' webhook): pk `pk`, sk `sk`, TTL attribute expires_at.
+//   event item:      pk = `event#<id>`, sk = `event`; written once per event id (conditional put), expires after
+//                    8 days: the registry redelivers for as long as it is down, and the id is what makes a
+//                    redelivery count nothing.
+//   repository item: pk = `repo#<ref>`, sk = `total`; pulls, version_checks, pushes, deletes (ADD), first/last
+//                    pull and push times, pushers (a string set of actor names).
+//   tag item:        pk = `repo#<ref>`, sk = `tag#<tag>`; pulls, version_checks, last_pull_at.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 export const REPOS_PARTITION_KEY = 'ref';
@@ -43,4 +51,10 @@ export function seriesTableDefinition(tableName: string): CreateTableCommandInpu
       { AttributeName: SERIES_SORT_KEY, KeyType: 'RANGE' },
     ],
   };
+}
+
+export const COUNTERS_TTL_ATTRIBUTE = 'expires_at';
+
+export function countersTableDefinition(tableName: string): CreateTableCommandInput {
+  return { ...seriesTableDefinition(tableName), TableName: tableName };
 }

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lambdas/core/config.ts';
-import { dockerHubCredentialsFromSecret } from '../../lambdas/stores/dockerhub-secret.ts';
+import { dockerHubCredentialsFromSecret } from '../../lambdas/stores/secrets.ts';
 
 const secrets = mockClient(SecretsManagerClient);
 beforeEach(() => secrets.reset());
