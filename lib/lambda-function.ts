@@ -9,7 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
 /** A directory under lambdas/ whose handler.ts exports `handler`. */
-export type HandlerName = 'dispatch' | 'collect' | 'api';
+export type HandlerName = 'dispatch' | 'collect' | 'api' | 'ingest';
 
 export interface PullwatchFunctionProps {
   readonly handlerName: HandlerName;

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { Collector } from './collector.ts';
 import { Dashboard } from './dashboard.ts';
 import { QueryApi } from './query-api.ts';
+import { INGEST_ROUTE, RegistryWebhook } from './registry-webhook.ts';
 import { RepoTable } from './repo-table.ts';
 import { createSeriesStore } from './series-store.ts';
 import type { StackSettings } from './settings.ts';
@@ -16,13 +17,20 @@ export class PullwatchStack extends Stack {
 
     const repoTable = new RepoTable(this, 'Repos');
     const seriesStore = createSeriesStore(this, 'Series', props.store);
-    new Collector(this, 'Collector', {
+    const collector = new Collector(this, 'Collector', {
       repoTable,
       seriesStore,
       pollMinutes: props.pollMinutes,
       ...(props.dockerhubSecret && { dockerhubSecret: props.dockerhubSecret }),
     });
     const queryApi = new QueryApi(this, 'Query', { repoTable, seriesStore, pollMinutes: props.pollMinutes });
+    const webhook = new RegistryWebhook(this, 'Webhook', {
+      httpApi: queryApi.httpApi,
+      repoTable,
+      ...(props.registryName && { registryName: props.registryName }),
+    });
+    webhook.bindReader(collector.collectFunction);
+    webhook.bindReader(queryApi.apiFunction);
     const dashboard = new Dashboard(this, 'Dashboard', { apiDomainName: queryApi.domainName });
 
     new CfnOutput(this, 'DashboardUrl', {
@@ -42,5 +50,13 @@ export class PullwatchStack extends Stack {
       value: seriesStore.storeName,
     });
     new CfnOutput(this, 'SeriesStoreKind', { description: 'timestream or dynamodb', value: seriesStore.kind });
+    new CfnOutput(this, 'IngestUrl', {
+      description: "Self-hosted registries' notifications endpoint (config.yml notifications.endpoints[].url)",
+      value: `https://${queryApi.domainName}${INGEST_ROUTE}`,
+    });
+    new CfnOutput(this, 'IngestTokenSecretName', {
+      description: 'Secrets Manager secret holding the bearer token registries send to IngestUrl',
+      value: webhook.tokenSecret.secretName,
+    });
   }
 }

@@ -15,6 +15,8 @@ export interface StackSettings {
    * `{"identifier": "<Docker ID or org>", "secret": "<access token>"}`: lifts the anonymous listing cap.
    */
   readonly dockerhubSecret?: string;
+  /** Names a self-hosted registry in refs instead of the Host its notifications report. */
+  readonly registryName?: string;
 }
 
 export function stackSettingsFromContext(node: Node): StackSettings {
@@ -22,6 +24,7 @@ export function stackSettingsFromContext(node: Node): StackSettings {
     store: parseStore(node.tryGetContext('store')),
     pollMinutes: parsePollMinutes(node.tryGetContext('pollMinutes')),
     ...optionalSecret(node.tryGetContext('dockerhubSecret')),
+    ...optionalRegistryName(node.tryGetContext('registryName')),
   };
 }
 
@@ -52,4 +55,12 @@ function parsePollMinutes(value: unknown): number {
     throw new Error(`Context "pollMinutes" must be a positive integer (minutes); got ${JSON.stringify(value)}`);
   }
   return minutes;
+}
+
+function optionalRegistryName(value: unknown): { registryName?: string } {
+  if (value === undefined || value === '') return {};
+  if (typeof value !== 'string' || !/^[a-z0-9.-]+(:\d{1,5})?$/i.test(value)) {
+    throw new Error(`Context "registryName" must be a host name with an optional port; got ${JSON.stringify(value)}`);
+  }
+  return { registryName: value.toLowerCase() };
 }

@@ -6,11 +6,12 @@ const functions = Object.entries(template.findResources('AWS::Lambda::Function',
 const logGroups = template.findResources('AWS::Logs::LogGroup');
 
 describe('every pullwatch function', () => {
-  it('exists three times: dispatch, collect, api', () => {
+  it('exists four times: dispatch, collect, api, ingest', () => {
     expect(functions.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
       'CollectorCollect',
       'CollectorDispatch',
       'QueryApi',
+      'WebhookIngest',
     ]);
   });
 

@@ -13,6 +13,8 @@ describe.each([
     expect(Object.keys(outputs).sort()).toEqual([
       'ApiUrl',
       'DashboardUrl',
+      'IngestTokenSecretName',
+      'IngestUrl',
       'ReposTableName',
       'SeriesStoreKind',
       'SeriesStoreName',

@@ -21,7 +21,7 @@ describe('repos table', () => {
   it('is named to every function through REPOS_TABLE', () => {
     const table = logicalId(template, 'AWS::DynamoDB::GlobalTable', 'ReposTable');
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } });
-    expect(Object.keys(functions)).toHaveLength(3);
+    expect(Object.keys(functions)).toHaveLength(4);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Environment.Variables.REPOS_TABLE).toEqual({ Ref: table });
     }
