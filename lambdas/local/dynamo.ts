@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { countersTableDefinition, reposTableDefinition, seriesTableDefinition } from '../stores/dynamodb/schema.ts';
 
@@ -27,7 +27,9 @@ export async function startLocalDynamo(dataDir: string): Promise<LocalDynamo> {
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames);
   const definitions = [reposTableDefinition(LOCAL_TABLES.repos), seriesTableDefinition(LOCAL_TABLES.series), countersTableDefinition(LOCAL_TABLES.counters)];
   for (const definition of definitions) {
-    if (!existing.has(definition.TableName!)) await client.send(new CreateTableCommand(definition));
+    if (existing.has(definition.TableName!)) continue;
+    await client.send(new CreateTableCommand(definition));
+    await untilActive(client, definition.TableName!);
   }
 
   return {
@@ -40,4 +42,14 @@ export async function startLocalDynamo(dataDir: string): Promise<LocalDynamo> {
       await closed;
     },
   };
+}
+
+/** dynalite answers CreateTable while the table is still CREATING, and refuses writes until a timer marks it ACTIVE. */
+async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (attempt >= 200) throw new Error(`dynalite table ${tableName} is still ${Table?.TableStatus} after 200 checks`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

@@ -1,12 +1,16 @@
+// The query API over each series store: the same dataset, seeded through SeriesStore.write, answers the same on both.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheSeconds, createApiApp } from '../../lambdas/api/app.ts';
 import { openApiDocument } from '../../lambdas/api/openapi.ts';
+import { createIngestApp } from '../../lambdas/ingest/app.ts';
+import type { SeriesStore } from '../../lambdas/core/ports.ts';
 import type { Sample } from '../../lambdas/core/samples.ts';
 import { LOCAL_TABLES } from '../../lambdas/local/dynamo.ts';
 import { DynamoRepoList } from '../../lambdas/stores/dynamodb/repo-table.ts';
 import { DynamoSeriesStore } from '../../lambdas/stores/dynamodb/series-table.ts';
 import { promtoolCheck } from '../fakes/promtool.ts';
+import { createTimestreamTwin } from '../fakes/timestream.ts';
 import { startTestDynamo } from '../stores/dynalite.ts';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -32,261 +36,285 @@ function dataset(): Sample[] {
   return samples;
 }
 
-let dynamo: Awaited<ReturnType<typeof startTestDynamo>>;
-let app: ReturnType<typeof createApiApp>;
+type TestDynamo = Awaited<ReturnType<typeof startTestDynamo>>;
 
-beforeAll(async () => {
-  dynamo = await startTestDynamo();
-  const series = new DynamoSeriesStore(dynamo.doc, LOCAL_TABLES.series);
-  const repos = new DynamoRepoList(dynamo.doc, LOCAL_TABLES.repos);
-  await series.write(dataset());
-  await repos.add(['dockerhub:library/nginx', 'dockerhub:acme/*', 'ghcr:acme/app', 'quay:coreos/etcd', 'Bad Ref']);
-  await repos.recordSuccess('dockerhub:library/nginx', NOW.toISOString());
-  await repos.recordError('ghcr:acme/app', { kind: 'format_changed', message: 'no label', at: NOW.toISOString() });
-  app = createApiApp({ repos, series, pollMinutes: 60, now: () => NOW });
-});
-afterAll(() => dynamo.close());
+/** Where the API reads series; the repos table is DynamoDB in both deployments. */
+const SERIES_STORES: [string, (dynamo: TestDynamo) => { series: SeriesStore; close?: () => void }][] = [
+  ['dynamodb', (dynamo) => ({ series: new DynamoSeriesStore(dynamo.doc, LOCAL_TABLES.series) })],
+  [
+    'timestream',
+    () => {
+      const twin = createTimestreamTwin({ database: 'pullwatch', table: 'pulls', now: () => NOW.getTime() });
+      return { series: twin.store, close: () => twin.restore() };
+    },
+  ],
+];
 
-const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
-const json = async <T = Record<string, unknown>[]>(path: string): Promise<T> => {
-  const response = await get(path);
-  expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
-  return (await response.json()) as T;
-};
+describe.each(SERIES_STORES)('query API on %s', (_store, makeSeries) => {
+  let dynamo: TestDynamo;
+  let closeSeries: (() => void) | undefined;
+  let app: ReturnType<typeof createApiApp>;
 
-describe('GET /api/summary', () => {
-  it('gives each repository its latest count and its increase over 1, 7 and 30 days', async () => {
-    const rows = await json('/api/summary');
-    expect(rows.find((row) => row.name === 'library/nginx')).toEqual({
-      registry: 'dockerhub',
-      name: 'library/nginx',
-      measure: 'pulls',
-      pull_count: 6_300,
-      star_count: 5,
-      last_updated: null,
-      collected_at: at('2026-11-23'),
-      pulls_1d: 100,
-      pulls_7d: 700,
-      pulls_30d: 3_000,
+  beforeAll(async () => {
+    dynamo = await startTestDynamo();
+    const { series, close } = makeSeries(dynamo);
+    closeSeries = close;
+    const repos = new DynamoRepoList(dynamo.doc, LOCAL_TABLES.repos);
+    await series.write(dataset());
+    await repos.add(['dockerhub:library/nginx', 'dockerhub:acme/*', 'ghcr:acme/app', 'quay:coreos/etcd', 'Bad Ref']);
+    await repos.recordSuccess('dockerhub:library/nginx', NOW.toISOString());
+    await repos.recordError('ghcr:acme/app', { kind: 'format_changed', message: 'no label', at: NOW.toISOString() });
+    app = createApiApp({ repos, series, pollMinutes: 60, now: () => NOW });
+  });
+  afterAll(async () => {
+    closeSeries?.();
+    await dynamo.close();
+  });
+
+  const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
+  const json = async <T = Record<string, unknown>[]>(path: string): Promise<T> => {
+    const response = await get(path);
+    expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
+    return (await response.json()) as T;
+  };
+
+  describe('GET /api/summary', () => {
+    it('gives each repository its latest count and its increase over 1, 7 and 30 days', async () => {
+      const rows = await json('/api/summary');
+      expect(rows.find((row) => row.name === 'library/nginx')).toEqual({
+        registry: 'dockerhub',
+        name: 'library/nginx',
+        measure: 'pulls',
+        pull_count: 6_300,
+        star_count: 5,
+        last_updated: null,
+        collected_at: at('2026-11-23'),
+        pulls_1d: 100,
+        pulls_7d: 700,
+        pulls_30d: 3_000,
+      });
+    });
+
+    it('clamps a reset and spreads a gap instead of showing a dip', async () => {
+      const flaky = (await json('/api/summary')).find((row) => row.name === 'acme/flaky');
+      // 11-19 reset → 0; 100→130 over 11-21..11-23 → 10 a day; 11-20: 5→100 = 95; 11-18 is first seen (0).
+      expect(flaky).toMatchObject({ pull_count: 130, pulls_1d: 10, pulls_7d: 0 + 0 + 95 + 10 + 10 + 10 });
+    });
+
+    it('labels Quay rows as actions, with no lifetime count', async () => {
+      const etcd = (await json('/api/summary')).find((row) => row.registry === 'quay');
+      expect(etcd).toMatchObject({ name: 'coreos/etcd', measure: 'actions', pull_count: null, pulls_7d: 18 });
+    });
+
+    it('filters by registry and repository', async () => {
+      expect((await json('/api/summary?registry=ghcr')).map((row) => `${row.registry}:${row.name}`)).toEqual(['ghcr:acme/app']);
+      expect((await json('/api/summary?repo=acme/app')).map((row) => row.registry)).toEqual(['dockerhub', 'ghcr']);
+      expect((await json('/api/summary?repo={nginx,quay:coreos/etcd}')).map((row) => row.name)).toEqual(['library/nginx', 'coreos/etcd']);
+      expect(await json('/api/summary?registry=$__all&repo=$__all')).toHaveLength(5);
     });
   });
 
-  it('clamps a reset and spreads a gap instead of showing a dip', async () => {
-    const flaky = (await json('/api/summary')).find((row) => row.name === 'acme/flaky');
-    // 11-19 reset → 0; 100→130 over 11-21..11-23 → 10 a day; 11-20: 5→100 = 95; 11-18 is first seen (0).
-    expect(flaky).toMatchObject({ pull_count: 130, pulls_1d: 10, pulls_7d: 0 + 0 + 95 + 10 + 10 + 10 });
-  });
+  describe('GET /api/pulls', () => {
+    it('answers one cumulative row per repository per day, a name in two registries summed', async () => {
+      const rows = await json('/api/pulls?repo=acme/app&from=2026-11-22&to=2026-11-23');
+      expect(rows).toEqual([
+        { timestamp: '2026-11-22T00:00:00.000Z', repo: 'acme/app', pull_count: 50 + 120 + 7 + 12 },
+        { timestamp: '2026-11-23T00:00:00.000Z', repo: 'acme/app', pull_count: 50 + 130 + 7 + 13 },
+      ]);
+    });
 
-  it('labels Quay rows as actions, with no lifetime count', async () => {
-    const etcd = (await json('/api/summary')).find((row) => row.registry === 'quay');
-    expect(etcd).toMatchObject({ name: 'coreos/etcd', measure: 'actions', pull_count: null, pulls_7d: 18 });
-  });
+    it('carries the last count over days without a sample', async () => {
+      const rows = await json('/api/pulls?repo=acme/flaky&from=2026-11-20&to=2026-11-23');
+      expect(rows.map((row) => row.pull_count)).toEqual([100, 100, 100, 130]);
+    });
 
-  it('filters by registry and repository', async () => {
-    expect((await json('/api/summary?registry=ghcr')).map((row) => `${row.registry}:${row.name}`)).toEqual(['ghcr:acme/app']);
-    expect((await json('/api/summary?repo=acme/app')).map((row) => row.registry)).toEqual(['dockerhub', 'ghcr']);
-    expect((await json('/api/summary?repo={nginx,quay:coreos/etcd}')).map((row) => row.name)).toEqual(['library/nginx', 'coreos/etcd']);
-    expect(await json('/api/summary?registry=$__all&repo=$__all')).toHaveLength(5);
-  });
-});
-
-describe('GET /api/pulls', () => {
-  it('answers one cumulative row per repository per day, a name in two registries summed', async () => {
-    const rows = await json('/api/pulls?repo=acme/app&from=2026-11-22&to=2026-11-23');
-    expect(rows).toEqual([
-      { timestamp: '2026-11-22T00:00:00.000Z', repo: 'acme/app', pull_count: 50 + 120 + 7 + 12 },
-      { timestamp: '2026-11-23T00:00:00.000Z', repo: 'acme/app', pull_count: 50 + 130 + 7 + 13 },
-    ]);
-  });
-
-  it('carries the last count over days without a sample', async () => {
-    const rows = await json('/api/pulls?repo=acme/flaky&from=2026-11-20&to=2026-11-23');
-    expect(rows.map((row) => row.pull_count)).toEqual([100, 100, 100, 130]);
-  });
-
-  it('answers hourly with interval=hour', async () => {
-    const rows = await json('/api/pulls?interval=hour&repo=nginx&from=2026-11-23T04:00:00Z&to=2026-11-23T07:00:00Z');
-    expect(rows).toEqual([
-      { timestamp: '2026-11-23T04:00:00.000Z', repo: 'library/nginx', pull_count: 6_200 },
-      { timestamp: '2026-11-23T05:00:00.000Z', repo: 'library/nginx', pull_count: 6_200 },
-      { timestamp: '2026-11-23T06:00:00.000Z', repo: 'library/nginx', pull_count: 6_300 },
-      { timestamp: '2026-11-23T07:00:00.000Z', repo: 'library/nginx', pull_count: 6_300 },
-    ]);
-  });
-});
-
-describe('GET /api/pulls/daily', () => {
-  it('starts at 0 with first_seen, then the daily increase', async () => {
-    const rows = await json('/api/pulls/daily?repo=dockerhub:acme/app&from=2026-11-08&to=2026-11-12');
-    expect(rows).toEqual([
-      { timestamp: '2026-11-10T00:00:00.000Z', repo: 'acme/app', daily_pulls: 0, first_seen: true },
-      { timestamp: '2026-11-11T00:00:00.000Z', repo: 'acme/app', daily_pulls: 10 },
-      { timestamp: '2026-11-12T00:00:00.000Z', repo: 'acme/app', daily_pulls: 10 },
-    ]);
-  });
-
-  it('clamps a drop to 0 and spreads a gap evenly', async () => {
-    const rows = await json('/api/pulls/daily?repo=acme/flaky&from=2026-11-18&to=2026-11-23');
-    expect(rows.map((row) => row.daily_pulls)).toEqual([0, 0, 95, 10, 10, 10]);
-  });
-
-  it('answers CSV with a header row on format=csv and on Accept: text/csv', async () => {
-    const csv = await (await get('/api/pulls/daily?repo=acme/flaky&from=2026-11-19&to=2026-11-20&format=csv')).text();
-    expect(csv).toBe('timestamp,repo,daily_pulls,first_seen,measure\r\n2026-11-19T00:00:00.000Z,acme/flaky,0,,\r\n2026-11-20T00:00:00.000Z,acme/flaky,95,,\r\n');
-    const byAccept = await get('/api/pulls/daily?repo=acme/flaky&from=2026-11-19&to=2026-11-20', { accept: 'text/csv' });
-    expect(byAccept.headers.get('content-type')).toContain('text/csv');
-    expect(await byAccept.text()).toBe(csv);
-  });
-});
-
-describe('GET /api/snapshot, /api/trends, /api/repos', () => {
-  it('answers each repository as it stood at the end of a day', async () => {
-    const rows = await json('/api/snapshot?date=2026-11-20&registry=dockerhub');
-    expect(rows.map((row) => `${row.repo}=${row.pull_count}`)).toEqual(['acme/app=150', 'acme/flaky=100', 'library/nginx=6000']);
-  });
-
-  it('defaults the snapshot to the latest day with data', async () => {
-    const rows = await json('/api/snapshot?repo=nginx');
-    expect(rows).toEqual([{ timestamp: at('2026-11-23'), registry: 'dockerhub', repo: 'library/nginx', pull_count: 6_300, measure: 'pulls' }]);
-  });
-
-  it('ranks repositories by how much their last 7 days moved against the 7 before', async () => {
-    const rows = await json('/api/trends?registry=dockerhub');
-    expect(rows[0]).toMatchObject({ name: 'acme/flaky', pulls_7d: 125, previous_7d: 0, percent_7d: null });
-    expect(rows.find((row) => row.name === 'library/nginx')).toMatchObject({ pulls_7d: 700, previous_7d: 700, change_7d: 0, percent_7d: 0, pulls_30d: 3_000 });
-  });
-
-  it('lists tracked refs with registry, name and last outcome', async () => {
-    const rows = await json('/api/repos');
-    expect(rows.find((row) => row.ref === 'ghcr:acme/app')).toMatchObject({ registry: 'ghcr', name: 'acme/app', last_error: { kind: 'format_changed' } });
-    expect(rows.find((row) => row.ref === 'Bad Ref')).toMatchObject({ registry: null, name: null });
-  });
-});
-
-describe('GET /api/metrics', () => {
-  it('serves Prometheus text that promtool accepts', async () => {
-    const response = await get('/api/metrics');
-    expect(response.headers.get('content-type')).toContain('text/plain; version=0.0.4');
-    const text = await response.text();
-    expect(text).toContain('pullwatch_image_pulls{registry="dockerhub",owner="library",repo="nginx"} 6300');
-    expect(promtoolCheck(text)).toEqual({ status: 0, output: '' });
-  });
-});
-
-describe('GET /api/badge', () => {
-  it('draws an SVG badge with the compact total', async () => {
-    const response = await get('/api/badge/dockerhub/library/nginx.svg');
-    expect(response.headers.get('content-type')).toContain('image/svg+xml');
-    const svg = await response.text();
-    expect(svg).toContain('aria-label="pulls: 6.3k"');
-  });
-
-  it('answers the shields.io endpoint schema for a window', async () => {
-    expect(await json<Record<string, unknown>>('/api/badge/dockerhub/library/nginx.json?window=7d&label=downloads')).toEqual({
-      schemaVersion: 1,
-      label: 'downloads',
-      message: '700',
-      color: 'brightgreen',
+    it('answers hourly with interval=hour', async () => {
+      const rows = await json('/api/pulls?interval=hour&repo=nginx&from=2026-11-23T04:00:00Z&to=2026-11-23T07:00:00Z');
+      expect(rows).toEqual([
+        { timestamp: '2026-11-23T04:00:00.000Z', repo: 'library/nginx', pull_count: 6_200 },
+        { timestamp: '2026-11-23T05:00:00.000Z', repo: 'library/nginx', pull_count: 6_200 },
+        { timestamp: '2026-11-23T06:00:00.000Z', repo: 'library/nginx', pull_count: 6_300 },
+        { timestamp: '2026-11-23T07:00:00.000Z', repo: 'library/nginx', pull_count: 6_300 },
+      ]);
     });
   });
 
-  it('says "not tracked" with a 404 for an unknown repository', async () => {
-    const response = await get('/api/badge/ghcr/nobody/nothing.json');
-    expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ message: 'not tracked', color: 'lightgrey' });
+  describe('GET /api/pulls/daily', () => {
+    it('starts at 0 with first_seen, then the daily increase', async () => {
+      const rows = await json('/api/pulls/daily?repo=dockerhub:acme/app&from=2026-11-08&to=2026-11-12');
+      expect(rows).toEqual([
+        { timestamp: '2026-11-10T00:00:00.000Z', repo: 'acme/app', daily_pulls: 0, first_seen: true },
+        { timestamp: '2026-11-11T00:00:00.000Z', repo: 'acme/app', daily_pulls: 10 },
+        { timestamp: '2026-11-12T00:00:00.000Z', repo: 'acme/app', daily_pulls: 10 },
+      ]);
+    });
+
+    it('clamps a drop to 0 and spreads a gap evenly', async () => {
+      const rows = await json('/api/pulls/daily?repo=acme/flaky&from=2026-11-18&to=2026-11-23');
+      expect(rows.map((row) => row.daily_pulls)).toEqual([0, 0, 95, 10, 10, 10]);
+    });
+
+    it('answers CSV with a header row on format=csv and on Accept: text/csv', async () => {
+      const csv = await (await get('/api/pulls/daily?repo=acme/flaky&from=2026-11-19&to=2026-11-20&format=csv')).text();
+      expect(csv).toBe('timestamp,repo,daily_pulls,first_seen,measure\r\n2026-11-19T00:00:00.000Z,acme/flaky,0,,\r\n2026-11-20T00:00:00.000Z,acme/flaky,95,,\r\n');
+      const byAccept = await get('/api/pulls/daily?repo=acme/flaky&from=2026-11-19&to=2026-11-20', { accept: 'text/csv' });
+      expect(byAccept.headers.get('content-type')).toContain('text/csv');
+      expect(await byAccept.text()).toBe(csv);
+    });
+  });
+
+  describe('GET /api/snapshot, /api/trends, /api/repos', () => {
+    it('answers each repository as it stood at the end of a day', async () => {
+      const rows = await json('/api/snapshot?date=2026-11-20&registry=dockerhub');
+      expect(rows.map((row) => `${row.repo}=${row.pull_count}`)).toEqual(['acme/app=150', 'acme/flaky=100', 'library/nginx=6000']);
+    });
+
+    it('defaults the snapshot to the latest day with data', async () => {
+      const rows = await json('/api/snapshot?repo=nginx');
+      expect(rows).toEqual([{ timestamp: at('2026-11-23'), registry: 'dockerhub', repo: 'library/nginx', pull_count: 6_300, measure: 'pulls' }]);
+    });
+
+    it('ranks repositories by how much their last 7 days moved against the 7 before', async () => {
+      const rows = await json('/api/trends?registry=dockerhub');
+      expect(rows[0]).toMatchObject({ name: 'acme/flaky', pulls_7d: 125, previous_7d: 0, percent_7d: null });
+      expect(rows.find((row) => row.name === 'library/nginx')).toMatchObject({ pulls_7d: 700, previous_7d: 700, change_7d: 0, percent_7d: 0, pulls_30d: 3_000 });
+    });
+
+    it('lists tracked refs with registry, name and last outcome', async () => {
+      const rows = await json('/api/repos');
+      expect(rows.find((row) => row.ref === 'ghcr:acme/app')).toMatchObject({ registry: 'ghcr', name: 'acme/app', last_error: { kind: 'format_changed' } });
+      expect(rows.find((row) => row.ref === 'Bad Ref')).toMatchObject({ registry: null, name: null });
+    });
+  });
+
+  describe('GET /api/metrics', () => {
+    it('serves Prometheus text that promtool accepts', async () => {
+      const response = await get('/api/metrics');
+      expect(response.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+      const text = await response.text();
+      expect(text).toContain('pullwatch_image_pulls{registry="dockerhub",owner="library",repo="nginx"} 6300');
+      expect(promtoolCheck(text)).toEqual({ status: 0, output: '' });
+    });
+  });
+
+  describe('GET /api/badge', () => {
+    it('draws an SVG badge with the compact total', async () => {
+      const response = await get('/api/badge/dockerhub/library/nginx.svg');
+      expect(response.headers.get('content-type')).toContain('image/svg+xml');
+      const svg = await response.text();
+      expect(svg).toContain('aria-label="pulls: 6.3k"');
+    });
+
+    it('answers the shields.io endpoint schema for a window', async () => {
+      expect(await json<Record<string, unknown>>('/api/badge/dockerhub/library/nginx.json?window=7d&label=downloads')).toEqual({
+        schemaVersion: 1,
+        label: 'downloads',
+        message: '700',
+        color: 'brightgreen',
+      });
+    });
+
+    it('says "not tracked" with a 404 for an unknown repository', async () => {
+      const response = await get('/api/badge/ghcr/nobody/nothing.json');
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ message: 'not tracked', color: 'lightgrey' });
+    });
+  });
+
+  describe('caching', () => {
+    it('sends Cache-Control tied to the poll interval and an ETag that revalidates', async () => {
+      const first = await get('/api/summary');
+      expect(first.headers.get('cache-control')).toBe(`public, max-age=${cacheSeconds(60)}`);
+      const again = await get('/api/summary', { 'if-none-match': first.headers.get('etag')! });
+      expect(again.status).toBe(304);
+    });
+  });
+
+  describe('bad input', () => {
+    it.each([
+      ['/api/summary?registry=dockerhb', 'registry'],
+      ['/api/pulls?from=2026-02-30', 'from'],
+      ['/api/pulls?to=yesterday', 'to'],
+      ['/api/pulls?from=2026-11-20&to=2026-11-01', 'from'],
+      ['/api/pulls/daily?from=1990-01-01', 'from'],
+      ['/api/pulls?interval=hour&from=60d', 'from'],
+      ['/api/pulls?interval=minute', 'interval'],
+      ['/api/pulls?repo=Not/Valid', 'repo'],
+      ['/api/pulls?repo=dockerhub:acme/*', 'repo'],
+      ['/api/summary?format=xml', 'format'],
+      ['/api/snapshot?date=2026-13-01', 'date'],
+      ['/api/badge/dockerhub/library/nginx.svg?window=2d', 'window'],
+      ['/api/badge/nowhere/x/y.svg', 'path'],
+    ])('%s → 400 naming %s', async (path, parameter) => {
+      const response = await get(path);
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: string; parameter: string };
+      expect(body.parameter).toBe(parameter);
+      expect(body.error).toContain(parameter);
+    });
+
+    it('answers only 2xx or 4xx, whatever the query string', async () => {
+      const paths = ['/api/summary', '/api/pulls', '/api/pulls/daily', '/api/snapshot', '/api/trends', '/api/badge/dockerhub/library/nginx.svg'];
+      const names = ['from', 'to', 'registry', 'repo', 'interval', 'format', 'date', 'window', 'label'];
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...paths), fc.array(fc.tuple(fc.constantFrom(...names), fc.string({ maxLength: 30 })), { maxLength: 4 }), async (path, params) => {
+          const query = new URLSearchParams(params).toString();
+          const response = await get(`${path}?${query}`);
+          expect(response.status, `${path}?${query}`).toBeLessThan(500);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('answers unknown paths with a JSON 404 naming the route, uncached', async () => {
+      const response = await get('/api/nope');
+      expect(response.status).toBe(404);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(await response.json()).toEqual({ error: 'no route GET /api/nope' });
+    });
+  });
+
+  describe('GET /api/health', () => {
+    it('is ok while the store answers', async () => {
+      expect(await json<Record<string, unknown>>('/api/health')).toEqual({ status: 'ok' });
+    });
   });
 });
 
-describe('caching', () => {
-  it('sends Cache-Control tied to the poll interval and an ETag that revalidates', async () => {
-    const first = await get('/api/summary');
-    expect(first.headers.get('cache-control')).toBe(`public, max-age=${cacheSeconds(60)}`);
-    const again = await get('/api/summary', { 'if-none-match': first.headers.get('etag')! });
-    expect(again.status).toBe(304);
-  });
-
+describe('API behaviour that does not depend on the store', () => {
   it('keeps cache lifetimes between a second and five minutes', () => {
     expect([cacheSeconds(60), cacheSeconds(1), cacheSeconds(0.001)]).toEqual([300, 15, 1]);
   });
-});
 
-describe('bad input', () => {
-  it.each([
-    ['/api/summary?registry=dockerhb', 'registry'],
-    ['/api/pulls?from=2026-02-30', 'from'],
-    ['/api/pulls?to=yesterday', 'to'],
-    ['/api/pulls?from=2026-11-20&to=2026-11-01', 'from'],
-    ['/api/pulls/daily?from=1990-01-01', 'from'],
-    ['/api/pulls?interval=hour&from=60d', 'from'],
-    ['/api/pulls?interval=minute', 'interval'],
-    ['/api/pulls?repo=Not/Valid', 'repo'],
-    ['/api/pulls?repo=dockerhub:acme/*', 'repo'],
-    ['/api/summary?format=xml', 'format'],
-    ['/api/snapshot?date=2026-13-01', 'date'],
-    ['/api/badge/dockerhub/library/nginx.svg?window=2d', 'window'],
-    ['/api/badge/nowhere/x/y.svg', 'path'],
-  ])('%s → 400 naming %s', async (path, parameter) => {
-    const response = await get(path);
-    expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: string; parameter: string };
-    expect(body.parameter).toBe(parameter);
-    expect(body.error).toContain(parameter);
-  });
-
-  it('answers only 2xx or 4xx, whatever the query string', async () => {
-    const paths = ['/api/summary', '/api/pulls', '/api/pulls/daily', '/api/snapshot', '/api/trends', '/api/badge/dockerhub/library/nginx.svg'];
-    const names = ['from', 'to', 'registry', 'repo', 'interval', 'format', 'date', 'window', 'label'];
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...paths), fc.array(fc.tuple(fc.constantFrom(...names), fc.string({ maxLength: 30 })), { maxLength: 4 }), async (path, params) => {
-        const query = new URLSearchParams(params).toString();
-        const response = await get(`${path}?${query}`);
-        expect(response.status, `${path}?${query}`).toBeLessThan(500);
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('answers unknown paths with a JSON 404 naming the route, uncached', async () => {
-    const response = await get('/api/nope');
-    expect(response.status).toBe(404);
-    expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await response.json()).toEqual({ error: 'no route GET /api/nope' });
-  });
-});
-
-describe('GET /api/health', () => {
-  it('is ok while the store answers', async () => {
-    expect(await json<Record<string, unknown>>('/api/health')).toEqual({ status: 'ok' });
-  });
-
-  it('is 503 with a reason when the store cannot be read, and hides internals', async () => {
-    const failing = createApiApp({
-      repos: { list: async () => [] },
-      series: {
-        latest: async () => [],
-        daily: async () => [],
-        samples: async () => [],
-        health: async () => {
-          throw Object.assign(new Error('secret detail'), { name: 'ResourceNotFoundException' });
-        },
+  const failing = createApiApp({
+    repos: { list: async () => [] },
+    series: {
+      latest: async () => [],
+      daily: async () => [],
+      samples: async () => [],
+      health: async () => {
+        throw Object.assign(new Error('secret detail'), { name: 'ResourceNotFoundException' });
       },
-      pollMinutes: 60,
-    });
+    },
+    pollMinutes: 60,
+  });
+
+  it('answers /api/health with a 503 and the reason when the store cannot be read, hiding internals', async () => {
     const response = await failing.request('/api/health');
     expect(response.status).toBe(503);
     const body = JSON.stringify(await response.json());
     expect(body).toContain('ResourceNotFoundException');
     expect(body).not.toContain('secret detail');
   });
-});
 
-describe('GET /api/openapi.json', () => {
-  it('documents exactly the routes the app serves', async () => {
-    const documented = Object.keys((await json<{ paths: Record<string, unknown> }>('/api/openapi.json')).paths).sort();
-    const served = [...new Set(app.routes.filter((route) => route.method === 'GET').map((route) => route.path.replace(/:(\w+)(\{[^}]*\})?/g, '{$1}')))]
-      .filter((path) => path.startsWith('/api/') && !path.endsWith('*'))
-      .sort();
-    expect(documented).toEqual(served);
+  it('documents exactly the routes the query and ingest apps serve', async () => {
+    const document = (await (await failing.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+    const ingest = createIngestApp({ token: undefined, ingest: async () => Promise.reject(new Error('not called')) });
+    const served = [...failing.routes, ...ingest.routes]
+      .filter((route) => route.method !== 'ALL' && route.path.startsWith('/api/') && !route.path.endsWith('*'))
+      .map((route) => `${route.method} ${route.path.replace(/:(\w+)(\{[^}]*\})?/g, '{$1}')}`);
+    expect(documented.sort()).toEqual([...new Set(served)].sort());
     expect(openApiDocument().openapi).toBe('3.1.0');
   });
 });
