@@ -242,19 +242,15 @@ describe('where DynamoDB and Timestream differ', () => {
   });
   afterEach(() => Promise.all([dynamo.close(), timestream.close()]));
 
-  it("a Quay day read again with a lower count: DynamoDB keeps the highest count, Timestream the last one written", async () => {
+  it('a Quay day read again with a lower count keeps its highest count on both stores, and a growing count replaces it', async () => {
     // Quay lists yesterday as 0 until its counter runs and can zero days it has expired. DynamoDB's month item only
-    // lets a day's count grow (its condition decides). Timestream keeps one record per repository, measure and time
-    // and replaces it whenever the Version is higher, and the adapter's Version is the write time: the last write
-    // wins, so a later 0 replaces 17. Keeping the highest there would need a count-based Version and swallowing the
-    // rejections of lower counts.
+    // lets a day's count grow (its condition decides); Timestream records of Quay days carry the count as Version,
+    // so a lower count is rejected (ExistingVersion) and the adapter takes that as the intended no-op.
     const day = (count: number) => actions('ns/daily', '2026-11-21', count);
     for (const { store } of [dynamo, timestream]) for (const count of [0, 17, 0]) await store.write([day(count)]);
-    expect(await dynamo.store.daily('2026-11-21', '2026-11-21')).toEqual([day(17)]);
-    expect(await timestream.store.daily('2026-11-21', '2026-11-21')).toEqual([day(0)]);
-    // Both stores agree that a growing count replaces the placeholder.
-    for (const { store } of [dynamo, timestream]) await store.write([day(20)]);
-    for (const { store } of [dynamo, timestream]) expect(await store.daily('2026-11-21', '2026-11-21')).toEqual([day(20)]);
+    for (const { store } of [dynamo, timestream]) expect(await store.daily('2026-11-21', '2026-11-21')).toEqual([day(17)]);
+    for (const { store } of [dynamo, timestream]) await store.write([day(20), actions('ns/daily', '2026-11-22', 4)]);
+    for (const { store } of [dynamo, timestream]) expect(await store.daily('2026-11-21', '2026-11-22')).toEqual([day(20), actions('ns/daily', '2026-11-22', 4)]);
   });
 
   it('latest(): DynamoDB remembers every repository ever written, Timestream only those read in the last 35 days', async () => {

@@ -61,7 +61,8 @@ describe('TimestreamSeriesStore.write', () => {
           MeasureValues: [{ Name: 'pull_count', Value: '3', Type: 'BIGINT' }],
           Time: String(Date.parse('2026-11-22T00:00:00.000Z')),
           TimeUnit: 'MILLISECONDS',
-          Version: WRITE_TIME,
+          // A Quay day's Version is its count (+1): only a higher count replaces it.
+          Version: 4,
         },
       ],
     });

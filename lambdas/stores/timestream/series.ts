@@ -1,6 +1,13 @@
 // SeriesStore on Amazon Timestream: one multi-measure record `pulls` per sample, dimensions registry and repo.
 import { QueryCommand, type QueryResponse, type TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import { DescribeTableCommand, type MeasureValue, type TimestreamWriteClient, type _Record, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
+import {
+  DescribeTableCommand,
+  type MeasureValue,
+  RejectedRecordsException,
+  type TimestreamWriteClient,
+  type _Record,
+  WriteRecordsCommand,
+} from '@aws-sdk/client-timestream-write';
 import type { SeriesStore } from '../../core/ports.ts';
 import type { Registry } from '../../core/refs.ts';
 import type { Sample, SeriesFilter } from '../../core/samples.ts';
@@ -33,18 +40,22 @@ export class TimestreamSeriesStore implements SeriesStore {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * A record replaces the stored one for the same repository and time only with a higher Version. Lifetime counters
+   * carry the write time: the latest reading wins. Quay's daily counts carry the count itself, so a day's count only
+   * grows (Quay shows yesterday as 0 until its counter runs, and can zero days it expired): a lower count is
+   * rejected as ExistingVersion, which is the intended outcome, not a failure.
+   */
   async write(samples: readonly Sample[]): Promise<void> {
-    // A higher Version lets a refreshed sample (same repo and time) replace the stored one.
-    const version = this.now();
-    const records = samples.map((sample) => toRecord(sample, version));
+    const writeTime = this.now();
+    const records = samples.map((sample) => toRecord(sample, sample.measure === 'daily_actions' ? sample.pullCount + 1 : writeTime));
     for (let start = 0; start < records.length; start += WRITE_RECORDS_LIMIT) {
-      await this.writer.send(
-        new WriteRecordsCommand({
-          DatabaseName: this.target.database,
-          TableName: this.target.table,
-          Records: records.slice(start, start + WRITE_RECORDS_LIMIT),
-        }),
-      );
+      const chunk = records.slice(start, start + WRITE_RECORDS_LIMIT);
+      try {
+        await this.writer.send(new WriteRecordsCommand({ DatabaseName: this.target.database, TableName: this.target.table, Records: chunk }));
+      } catch (error) {
+        if (!(error instanceof RejectedRecordsException) || !onlyLowerDailyCounts(error, chunk)) throw error;
+      }
     }
   }
 
@@ -169,6 +180,18 @@ function quoteString(value: string): string {
 
 function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** True when every rejected record is a Quay day whose stored count is already at least as high. */
+function onlyLowerDailyCounts(error: RejectedRecordsException, records: readonly _Record[]): boolean {
+  const rejected = error.RejectedRecords ?? [];
+  return (
+    rejected.length > 0 &&
+    rejected.every((rejection) => {
+      const record = records[rejection.RecordIndex ?? -1];
+      return record?.MeasureName === MEASURE_NAMES.daily_actions && rejection.ExistingVersion !== undefined && rejection.ExistingVersion >= (record.Version ?? 0);
+    })
+  );
 }
 
 function toRecord(sample: Sample, version: number): _Record {
