@@ -71,7 +71,7 @@ export function parseEnvelope(body: unknown): RegistryEvent[] {
 /**
  * A GET of a manifest is one pull (of the tag too, when the event names one); a HEAD of a manifest is a version
  * check, as clients poll for updates that way; blob fetches and mounts are parts of pulls and pushes, not events
- * of their own. `registryName`, when set, replaces the request's host in the ref (a registry behind a proxy).
+ * of their own. A delete counts when it names a tag or a manifest. `registryName`, when set, replaces the request's host in the ref (a registry behind a proxy).
  */
 export function classifyEvent(event: RegistryEvent, registryName?: string): Classification {
   const repository = event.target?.repository;
@@ -86,7 +86,9 @@ export function classifyEvent(event: RegistryEvent, registryName?: string): Clas
   let kind: EventKind | undefined;
   if (event.action === 'pull' && manifest) kind = method === 'HEAD' ? 'version_check' : method === 'GET' || method === undefined ? 'pull' : undefined;
   else if (event.action === 'push' && manifest) kind = 'push';
-  else if (event.action === 'delete') kind = 'delete';
+  // Delete events carry no media type (distribution 2.8): a blob's and a manifest's look alike. Deleting a tagged
+  // manifest also sends one event naming the tag, so counting those counts each deletion once, blobs never.
+  else if (event.action === 'delete' && (event.target?.tag || manifest)) kind = 'delete';
   if (!kind) return { ignored: `${event.action} of ${manifest ? 'a manifest' : (event.target?.mediaType ?? 'a blob')}${method ? ` by ${method}` : ''}` };
 
   const tag = event.target?.tag;

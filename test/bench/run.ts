@@ -1,5 +1,6 @@
 // `npm run bench`: runs every benchmark and prints one JSON report.
 import { benchApi } from './api.ts';
+import { benchIngest } from './ingest.ts';
 import { benchPoll } from './poll.ts';
 
 const report = {
@@ -8,5 +9,6 @@ const report = {
     tenOwnersOf150PlusExplicit200: await benchPoll({ owners: 10, reposPerOwner: 150, explicitRefs: 200 }),
   },
   api: await benchApi(),
+  ingest: await benchIngest(),
 };
 console.log(JSON.stringify(report, null, 2));

@@ -33,8 +33,9 @@ describe('classifyEvent', () => {
     expect(classified(5)).toMatchObject({ ignored: expect.stringContaining('mount') });
   });
 
-  it('records deletes', () => {
-    expect(classified(6)).toMatchObject({ counted: { kind: 'delete', actor: 'admin' } });
+  it('records a delete that names a tag, and ignores one by bare digest (a blob and a manifest look alike)', () => {
+    expect(classified(6)).toMatchObject({ counted: { kind: 'delete', actor: 'admin', tag: 'latest' } });
+    expect(classified(7)).toMatchObject({ ignored: expect.stringContaining('delete') });
   });
 
   it('names the registry by REGISTRY_NAME when set', () => {

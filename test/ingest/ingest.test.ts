@@ -43,7 +43,7 @@ describe('POST /api/ingest/registry', () => {
   it('counts an envelope: pulls, version checks, pushes and deletes, blobs and mounts ignored', async () => {
     const response = await post(body);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ counted: { pull: 2, version_check: 1, push: 1, delete: 1 }, duplicates: 0, ignored: 2 });
+    expect(await response.json()).toMatchObject({ counted: { pull: 2, version_check: 1, push: 1, delete: 1 }, duplicates: 0, ignored: 3 });
     expect(await counters.repository(REF)).toEqual({
       ref: REF,
       pulls: 2,
