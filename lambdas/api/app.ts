@@ -1,7 +1,7 @@
 // The query API as a Hono app: served by the api Lambda in AWS and by @hono/node-server locally.
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
-import { addDays, dayOf, daysBetween, intervalCumulative, sortByMovement, trend, windowTotals, HOUR_MS } from '../core/history.ts';
+import { addDays, dailyDeltas, dayOf, daysBetween, HOUR_MS, intervalCumulative, sortByMovement, trend, windowTotals } from '../core/history.ts';
 import type { RegistryCounters, RepoList, RepositoryCounts, SeriesStore } from '../core/ports.ts';
 import { tryParseRef } from '../core/refs.ts';
 import { badgeColor, badgeSvg, shieldsEndpoint, type BadgeWindow } from '../core/render/badge.ts';
@@ -102,7 +102,7 @@ export function createApiApp(deps: ApiDeps): Hono {
       .filter((sample) => matchesFilter(sample, filter))
       .sort((a, b) => seriesKey(a).localeCompare(seriesKey(b)))
       .map((sample) => {
-        const windows = windowTotals(deltasByName(historyByKey.has(seriesKey(sample)) ? [historyByKey.get(seriesKey(sample))!] : [], days)[0]?.points ?? [], today);
+        const windows = windowTotals(dailyDeltas(historyByKey.get(seriesKey(sample))?.samples ?? [], days), today);
         const actions = sample.measure === 'daily_actions';
         return {
           registry: sample.registry,
@@ -180,7 +180,7 @@ export function createApiApp(deps: ApiDeps): Hono {
     const days = daysBetween(addDays(today, -59), today);
     const history = await readDailySeries(deps.series, days[0]!, today, filter);
     const rows = history.map((one) => {
-      const points = deltasByName([one], days)[0]?.points ?? [];
+      const points = dailyDeltas(one.samples, days);
       const week = trend(points, today, 7);
       const month = trend(points, today, 30);
       return {
@@ -234,7 +234,7 @@ export function createApiApp(deps: ApiDeps): Hono {
     const label = c.req.query('label') ?? (actions ? BADGE_LABELS[window].replace('pulls', 'actions') : BADGE_LABELS[window]);
     let value: number | null = null;
     if (series && window === 'total') value = actions ? null : (series.samples.at(-1)?.pullCount ?? null);
-    else if (series) value = windowTotals(deltasByName([series], days)[0]?.points ?? [], today)[`pulls_${window}` as 'pulls_1d'];
+    else if (series) value = windowTotals(dailyDeltas(series.samples, days), today)[`pulls_${window}` as 'pulls_1d'];
     const badge = value === null
       ? { label, message: series ? 'n/a' : 'not tracked', color: 'lightgrey' as const }
       : { label, message: compactNumber(value), color: badgeColor(BADGE_WINDOWS[window]) };
