@@ -100,7 +100,7 @@ export function createApiApp(deps: ApiDeps): Hono {
     const historyByKey = new Map(history.map((one) => [one.key, one]));
     const rows = latest
       .filter((sample) => matchesFilter(sample, filter))
-      .sort((a, b) => seriesKey(a).localeCompare(seriesKey(b)))
+      .sort((a, b) => (seriesKey(a) < seriesKey(b) ? -1 : 1))
       .map((sample) => {
         const windows = windowTotals(dailyDeltas(historyByKey.get(seriesKey(sample))?.samples ?? [], days), today);
         const actions = sample.measure === 'daily_actions';
