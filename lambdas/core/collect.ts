@@ -1,7 +1,7 @@
 // Collect one queue message: fetch the counts its ref stands for, store them, record the outcome on the tracked items.
 import type { RefMessage } from './dispatch.ts';
 import { PERMANENT_KINDS, RefError, UpstreamError } from './errors.ts';
-import type { RecordedError, RefQueue, RepoList, SeriesStore } from './ports.ts';
+import type { CountDrop, RecordedError, RefQueue, RepoList, SeriesStore } from './ports.ts';
 import { type Ref, parseRef, refString } from './refs.ts';
 import { seriesKey } from './samples.ts';
 import { type Collected, UnsupportedRefError } from './sources/index.ts';
@@ -20,7 +20,7 @@ export interface CollectDeps {
 }
 
 export type CollectResult =
-  | { status: 'stored'; samples: number; expanded: number; warnings: string[] }
+  | { status: 'stored'; samples: number; expanded: number; warnings: string[]; drops: CountDrop[] }
   /** Sent back to the queue with a delay: the registry asked us to wait. The message itself succeeded. */
   | { status: 'delayed'; error: RecordedError; delaySeconds: number }
   /** `retry`: the failure may pass (transient), so the message fails and the queue redelivers it. */
@@ -51,7 +51,7 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
     return { status: 'failed', error: failure.error, retry: failure.retry };
   }
 
-  await deps.series.write(collected.samples);
+  const { drops } = await deps.series.write(collected.samples);
 
   // A single repository's canonical ref is its series key. Covered refs the listing did not show
   // (private, or past an anonymous cap) are collected on their own.
@@ -65,7 +65,7 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
   for (const covered of message.covers ?? []) {
     if (listed.has(covered)) await deps.repos.recordSuccess(covered, at);
   }
-  return { status: 'stored', samples: collected.samples.length, expanded: expand.length, warnings: collected.warnings ?? [] };
+  return { status: 'stored', samples: collected.samples.length, expanded: expand.length, warnings: collected.warnings ?? [], drops };
 }
 
 /** Failures show on the ref's own item and, for a ref found behind a wildcard, on the wildcard's item. */

@@ -30,8 +30,20 @@ export interface RepoList {
   recordError(ref: string, error: RecordedError): Promise<void>;
 }
 
+/** A lifetime counter read lower than the newest reading stored before it (a reset or a restatement). */
+export interface CountDrop {
+  key: string;
+  previous: number;
+  current: number;
+}
+
+export interface WriteReport {
+  /** Counters that went down; empty where the store cannot tell cheaply (Timestream). */
+  drops: CountDrop[];
+}
+
 export interface SeriesStore {
-  write(samples: readonly Sample[]): Promise<void>;
+  write(samples: readonly Sample[]): Promise<WriteReport>;
   /** The newest sample of every repository. */
   latest(): Promise<Sample[]>;
   /**

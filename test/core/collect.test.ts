@@ -16,7 +16,12 @@ function harness(collectFromSource: (ref: Ref) => Promise<Collected>) {
   const sent: { messages: RefMessage[]; delaySeconds?: number }[] = [];
   const deps = {
     collectFromSource,
-    series: { write: async (samples: readonly Sample[]) => void written.push(...samples) },
+    series: {
+      write: async (samples: readonly Sample[]) => {
+        written.push(...samples);
+        return { drops: [] };
+      },
+    },
     repos: {
       recordSuccess: async (ref: string) => void successes.push(ref),
       recordError: async (ref: string, error: RecordedError) => void errors.push([ref, error]),
@@ -35,7 +40,7 @@ const failing = (kind: UpstreamError['kind'], retryAt?: number) => async (): Pro
 describe('collectMessage', () => {
   it('stores what the source read, a real zero included, and records the success', async () => {
     const h = harness(async () => ({ samples: [sample('library/nginx')] }));
-    expect(await collectMessage({ ref: 'nginx' }, h.deps)).toEqual({ status: 'stored', samples: 1, expanded: 0, warnings: [] });
+    expect(await collectMessage({ ref: 'nginx' }, h.deps)).toEqual({ status: 'stored', samples: 1, expanded: 0, warnings: [], drops: [] });
     expect(h.written).toEqual([sample('library/nginx')]);
     expect(h.successes).toEqual(['nginx']);
   });
@@ -80,7 +85,7 @@ describe('collectMessage', () => {
   it('records covered refs from the listing, and collects the ones it did not show on their own', async () => {
     const h = harness(async () => ({ samples: [sample('org/a', 5), sample('org/b', 6)], warnings: ['listing cut'] }));
     const result = await collectMessage({ ref: 'dockerhub:org/*', covers: ['dockerhub:org/a', 'dockerhub:org/private'] }, h.deps);
-    expect(result).toEqual({ status: 'stored', samples: 2, expanded: 1, warnings: ['listing cut'] });
+    expect(result).toEqual({ status: 'stored', samples: 2, expanded: 1, warnings: ['listing cut'], drops: [] });
     expect(h.successes).toEqual(['dockerhub:org/*', 'dockerhub:org/a']);
     expect(h.sent[0]?.messages).toEqual([{ ref: 'dockerhub:org/private', parent: 'dockerhub:org/*' }]);
   });

@@ -26,7 +26,12 @@ function handlerWith(collectFromSource: (ref: Ref) => Promise<Collected>) {
   const requeued: RefMessage[] = [];
   const handler = createCollectHandler({
     collectFromSource,
-    series: { write: async (samples) => void written.push(...samples) },
+    series: {
+      write: async (samples) => {
+        written.push(...samples);
+        return { drops: [] };
+      },
+    },
     repos: { recordSuccess: async () => undefined, recordError: async () => undefined },
     queue: { send: async (messages) => void requeued.push(...messages) },
     now: () => NOW,

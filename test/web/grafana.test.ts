@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp } from '../../lambdas/api/app.ts';
 import { openApiDocument } from '../../lambdas/api/openapi.ts';
-import type { RecordedError, RepoList, SeriesStore, TrackedRepo } from '../../lambdas/core/ports.ts';
+import type { RecordedError, RepoList, SeriesStore, TrackedRepo, WriteReport } from '../../lambdas/core/ports.ts';
 import { type Sample, type SeriesFilter, matchesFilter, seriesKey } from '../../lambdas/core/samples.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -251,11 +251,12 @@ describe('web/public/grafana/pullwatch.json', () => {
 class MemorySeriesStore implements SeriesStore {
   private readonly byKey = new Map<string, Sample[]>();
 
-  async write(samples: readonly Sample[]): Promise<void> {
+  async write(samples: readonly Sample[]): Promise<WriteReport> {
     for (const sample of samples) {
       const key = seriesKey(sample);
       this.byKey.set(key, [...(this.byKey.get(key) ?? []), sample].sort((a, b) => a.collectedAt.localeCompare(b.collectedAt)));
     }
+    return { drops: [] };
   }
 
   async latest(): Promise<Sample[]> {

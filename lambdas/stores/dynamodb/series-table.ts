@@ -9,7 +9,7 @@ import {
   QueryCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
-import type { SeriesStore } from '../../core/ports.ts';
+import type { CountDrop, SeriesStore, WriteReport } from '../../core/ports.ts';
 import type { Registry } from '../../core/refs.ts';
 import { type Sample, type SeriesFilter, candidateKeys, matchesFilter, seriesKey } from '../../core/samples.ts';
 import { LATEST_PARTITION, MONTH_PARTITION_PREFIX, SERIES_PARTITION_KEY, SERIES_SORT_KEY } from './schema.ts';
@@ -28,11 +28,12 @@ export class DynamoSeriesStore implements SeriesStore {
     private readonly tableName: string,
   ) {}
 
-  async write(samples: readonly Sample[]): Promise<void> {
+  async write(samples: readonly Sample[]): Promise<WriteReport> {
     const readings = samples.filter((sample) => sample.measure === undefined).map(toSampleItem);
     await inParallel(chunks(readings, BATCH_WRITE_LIMIT), (batch) => this.batchPut(batch));
     await inParallel([...groupByMonthItem(samples).values()], (group) => this.putDays(group));
-    await inParallel(newestPerSeries(samples), (sample) => this.putLatest(sample));
+    const drops = await mapInParallel(newestPerSeries(samples), (sample) => this.putLatest(sample));
+    return { drops: drops.filter((drop) => drop !== undefined) };
   }
 
   async latest(): Promise<Sample[]> {
@@ -161,28 +162,30 @@ export class DynamoSeriesStore implements SeriesStore {
     }
   }
 
-  /** Moves the latest item forward only: a late or replayed older sample never hides a newer one. */
-  private async putLatest(sample: Sample): Promise<void> {
-    await ifConditionHolds(
-      this.client.send(
+  /**
+   * Moves the latest item forward only: a late or replayed older sample never hides a newer one. The item it
+   * replaces comes back with the write (ReturnValues), so spotting a counter that went down costs no read.
+   */
+  private async putLatest(sample: Sample): Promise<CountDrop | undefined> {
+    try {
+      const { Attributes: previous } = await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { [SERIES_PARTITION_KEY]: LATEST_PARTITION, [SERIES_SORT_KEY]: seriesKey(sample), ...toAttributes(sample) },
           ConditionExpression: 'attribute_not_exists(#pk) OR collected_at <= :at',
           ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY },
           ExpressionAttributeValues: { ':at': sample.collectedAt },
+          ReturnValues: 'ALL_OLD',
         }),
-      ),
-    );
-  }
-}
-
-/** A conditional write whose condition does not hold is a decision, not a failure. */
-async function ifConditionHolds(write: Promise<unknown>): Promise<void> {
-  try {
-    await write;
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      );
+      const before = Number(previous?.pull_count);
+      if (sample.measure === undefined && previous?.measure === undefined && before > sample.pullCount) {
+        return { key: seriesKey(sample), previous: before, current: sample.pullCount };
+      }
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    return undefined;
   }
 }
 

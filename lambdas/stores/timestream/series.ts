@@ -8,7 +8,7 @@ import {
   type _Record,
   WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
-import type { SeriesStore } from '../../core/ports.ts';
+import type { SeriesStore, WriteReport } from '../../core/ports.ts';
 import type { Registry } from '../../core/refs.ts';
 import type { Sample, SeriesFilter } from '../../core/samples.ts';
 
@@ -46,7 +46,7 @@ export class TimestreamSeriesStore implements SeriesStore {
    * grows (Quay shows yesterday as 0 until its counter runs, and can zero days it expired): a lower count is
    * rejected as ExistingVersion, which is the intended outcome, not a failure.
    */
-  async write(samples: readonly Sample[]): Promise<void> {
+  async write(samples: readonly Sample[]): Promise<WriteReport> {
     const writeTime = this.now();
     const records = samples.map((sample) => toRecord(sample, sample.measure === 'daily_actions' ? sample.pullCount + 1 : writeTime));
     for (let start = 0; start < records.length; start += WRITE_RECORDS_LIMIT) {
@@ -57,6 +57,8 @@ export class TimestreamSeriesStore implements SeriesStore {
         if (!(error instanceof RejectedRecordsException) || !onlyLowerDailyCounts(error, chunk)) throw error;
       }
     }
+    // Telling a drop would take a query (billed per burst); drops are spotted on the DynamoDB store only.
+    return { drops: [] };
   }
 
   latest(): Promise<Sample[]> {
