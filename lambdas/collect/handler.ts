@@ -9,13 +9,14 @@ import { type RefMessage, decodeRefMessage } from '../core/dispatch.ts';
 import { RefError } from '../core/errors.ts';
 import { collectFromSource } from '../core/sources/index.ts';
 import { logger } from '../logger.ts';
+import { createLambdaMetrics, type HandlerMetrics, METRIC_NAMES } from '../metrics.ts';
 import { dockerHubCredentialsFromSecret } from '../stores/secrets.ts';
 import { countersFromEnv, storesFromEnv } from '../stores/from-env.ts';
 import { SqsRefQueue } from '../stores/sqs-queue.ts';
 
 export type CollectHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 
-export function createCollectHandler(deps: CollectDeps): CollectHandler {
+export function createCollectHandler(deps: CollectDeps, metrics?: HandlerMetrics): CollectHandler {
   const collectRecord = async (record: SQSRecord): Promise<void> => {
     let message: RefMessage;
     try {
@@ -32,11 +33,17 @@ export function createCollectHandler(deps: CollectDeps): CollectHandler {
       case 'stored':
         logger.info('collected', { ref, samples: result.samples, expanded: result.expanded });
         for (const warning of result.warnings) logger.warn(warning, { ref });
+        // Which repository dropped belongs in the log; the metric only says how many did.
+        for (const drop of result.drops) logger.warn('pull count went down (counter reset or restatement)', { ...drop });
+        metrics?.count(METRIC_NAMES.collectSucceeded, 1);
+        metrics?.count(METRIC_NAMES.samplesWritten, result.samples);
+        if (result.drops.length > 0) metrics?.count(METRIC_NAMES.pullCountDrops, result.drops.length);
         return;
       case 'delayed':
         logger.info('rate limited; back in the queue', { ref, delaySeconds: result.delaySeconds, reason: result.error.message });
         return;
       case 'failed': {
+        metrics?.count(METRIC_NAMES.collectFailed, 1);
         const { kind, message: reason, at } = result.error;
         logger.warn('collection failed', { ref, kind, reason, at, retry: result.retry });
         if (result.retry) throw new Error(`${ref}: ${reason}`);
@@ -47,7 +54,7 @@ export function createCollectHandler(deps: CollectDeps): CollectHandler {
   return (event, context) => {
     // A processor holds one batch's state: one per invocation, so concurrent local batches stay apart.
     const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(event, collectRecord, processor, { ...(context && { context }), throwOnFullBatchFailure: false });
+    return processPartialResponse(event, collectRecord, processor, { ...(context && { context }), throwOnFullBatchFailure: false }).finally(() => metrics?.flush());
   };
 }
 
@@ -60,7 +67,7 @@ async function createLambdaHandler(): Promise<CollectHandler> {
   const registryCounters = countersFromEnv(process.env);
   const sources = { ...sourceContextFromEnv(process.env, credentials), ...(registryCounters && { registryCounters }) };
   const queue = new SqsRefQueue(new SQSClient({}), requireEnv(process.env, 'QUEUE_URL'));
-  return createCollectHandler({ collectFromSource: (ref) => collectFromSource(ref, sources), repos, series, queue, now: () => new Date() });
+  return createCollectHandler({ collectFromSource: (ref) => collectFromSource(ref, sources), repos, series, queue, now: () => new Date() }, createLambdaMetrics());
 }
 
 export const handler: CollectHandler = async (event, context) => {

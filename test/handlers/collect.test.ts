@@ -86,3 +86,30 @@ describe('collect handler', () => {
     expect((await handler({ Records: [record('m1', '{"ref":"dockerhub:a/ok"}')] })).batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
   });
 });
+
+describe('collect metrics', () => {
+  it('counts successes, failures, samples and drops per batch, and flushes once per invocation', async () => {
+    const counted: [string, number][] = [];
+    let flushes = 0;
+    const handler = createCollectHandler(
+      {
+        collectFromSource: byPath,
+        series: {
+          write: async (samples) => ({ drops: samples.map((sample) => ({ key: `${sample.registry}:${sample.repo}`, previous: 50, current: sample.pullCount })) }),
+        },
+        repos: { recordSuccess: async () => undefined, recordError: async () => undefined },
+        queue: { send: async () => undefined },
+        now: () => NOW,
+      },
+      { count: (name, value) => void counted.push([name, value]), flush: () => void flushes++ },
+    );
+    await handler({ Records: [record('m1', '{"ref":"dockerhub:a/ok"}'), record('m2', '{"ref":"dockerhub:a/missing"}'), record('m3', '{"ref":"dockerhub:a/limited"}')] });
+    expect(counted.sort()).toEqual([
+      ['CollectFailed', 1],
+      ['CollectSucceeded', 1],
+      ['PullCountDrops', 1],
+      ['SamplesWritten', 1],
+    ]);
+    expect(flushes).toBe(1);
+  });
+});
