@@ -1,6 +1,7 @@
 // Wires pullwatch's constructs into one stack and publishes the URLs and names a user needs after deploying.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { Alarms } from './alarms.ts';
 import { Collector } from './collector.ts';
 import { Dashboard } from './dashboard.ts';
 import { QueryApi } from './query-api.ts';
@@ -32,6 +33,7 @@ export class PullwatchStack extends Stack {
     webhook.bindReader(collector.collectFunction);
     webhook.bindReader(queryApi.apiFunction);
     const dashboard = new Dashboard(this, 'Dashboard', { apiDomainName: queryApi.domainName });
+    new Alarms(this, 'Alarms', { collector, pollMinutes: props.pollMinutes, ...(props.alarmEmail && { alarmEmail: props.alarmEmail }) });
 
     new CfnOutput(this, 'DashboardUrl', {
       description: 'The dashboard; the API is also served here under /api',

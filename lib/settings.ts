@@ -17,6 +17,8 @@ export interface StackSettings {
   readonly dockerhubSecret?: string;
   /** Names a self-hosted registry in refs instead of the Host its notifications report. */
   readonly registryName?: string;
+  /** Subscribes this address to the alarms (an SNS topic with an email subscription). */
+  readonly alarmEmail?: string;
 }
 
 export function stackSettingsFromContext(node: Node): StackSettings {
@@ -25,6 +27,7 @@ export function stackSettingsFromContext(node: Node): StackSettings {
     pollMinutes: parsePollMinutes(node.tryGetContext('pollMinutes')),
     ...optionalSecret(node.tryGetContext('dockerhubSecret')),
     ...optionalRegistryName(node.tryGetContext('registryName')),
+    ...optionalEmail(node.tryGetContext('alarmEmail')),
   };
 }
 
@@ -63,4 +66,12 @@ function optionalRegistryName(value: unknown): { registryName?: string } {
     throw new Error(`Context "registryName" must be a host name with an optional port; got ${JSON.stringify(value)}`);
   }
   return { registryName: value.toLowerCase() };
+}
+
+function optionalEmail(value: unknown): { alarmEmail?: string } {
+  if (value === undefined || value === '') return {};
+  if (typeof value !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
+    throw new Error(`Context "alarmEmail" must be an email address; got ${JSON.stringify(value)}`);
+  }
+  return { alarmEmail: value };
 }
