@@ -17,7 +17,7 @@ export class PullwatchStack extends Stack {
     super(scope, id, props);
 
     const repoTable = new RepoTable(this, 'Repos');
-    const seriesStore = createSeriesStore(this, 'Series', props.store);
+    const seriesStore = createSeriesStore(this, 'Series', props.store, props.retentionDays);
     const collector = new Collector(this, 'Collector', {
       repoTable,
       seriesStore,

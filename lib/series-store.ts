@@ -5,7 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
-import type { SeriesStoreKind } from './settings.ts';
+import { MAX_RETENTION_DAYS, type SeriesStoreKind } from './settings.ts';
 
 /** What the rest of the stack needs from a series store; each grant also tells the function where the store is. */
 export interface SeriesStore {
@@ -16,8 +16,8 @@ export interface SeriesStore {
   grantRead(fn: LambdaFunction): void;
 }
 
-export function createSeriesStore(scope: Construct, id: string, kind: SeriesStoreKind): SeriesStore {
-  return kind === 'timestream' ? new TimestreamSeriesStore(scope, id) : new DynamoSeriesStore(scope, id);
+export function createSeriesStore(scope: Construct, id: string, kind: SeriesStoreKind, retentionDays: number): SeriesStore {
+  return kind === 'timestream' ? new TimestreamSeriesStore(scope, id, retentionDays) : new DynamoSeriesStore(scope, id, retentionDays);
 }
 
 const TIMESTREAM_TABLE_NAME = 'pulls';
@@ -28,7 +28,11 @@ class TimestreamSeriesStore extends Construct implements SeriesStore {
   private readonly database: CfnDatabase;
   private readonly table: CfnTable;
 
-  constructor(scope: Construct, id: string) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly retentionDays: number,
+  ) {
     super(scope, id);
     // No database name: CloudFormation generates one, so a second stack or a redeploy beside a retained
     // database cannot collide with it.
@@ -39,7 +43,8 @@ class TimestreamSeriesStore extends Construct implements SeriesStore {
       // Untyped properties: CloudFormation wants these exact PascalCase keys and string numbers.
       retentionProperties: {
         MemoryStoreRetentionPeriodInHours: '24',
-        MagneticStoreRetentionPeriodInDays: '3650',
+        // Timestream deletes older records itself; "keep forever" is its longest retention.
+        MagneticStoreRetentionPeriodInDays: String(retentionDays || MAX_RETENTION_DAYS),
       },
       // Late samples (a collector retry, a backfill) are older than the memory store keeps; without
       // magnetic writes Timestream rejects them.
@@ -78,6 +83,7 @@ class TimestreamSeriesStore extends Construct implements SeriesStore {
     fn.addEnvironment('SERIES_STORE', this.kind);
     fn.addEnvironment('TIMESTREAM_DATABASE', this.database.ref);
     fn.addEnvironment('TIMESTREAM_TABLE', TIMESTREAM_TABLE_NAME);
+    fn.addEnvironment('RETENTION_DAYS', String(this.retentionDays));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }));
     Validations.of(fn.role ?? fn).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -91,7 +97,11 @@ class DynamoSeriesStore extends Construct implements SeriesStore {
   readonly storeName: string;
   private readonly table: TableV2;
 
-  constructor(scope: Construct, id: string) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly retentionDays: number,
+  ) {
     super(scope, id);
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
@@ -104,9 +114,10 @@ class DynamoSeriesStore extends Construct implements SeriesStore {
     this.storeName = this.table.tableName;
   }
 
+  // Writing reads too: a month item is updated by read-modify-write (lambdas/stores/dynamodb/series-table.ts).
   grantWrite(fn: LambdaFunction): void {
     this.bind(fn);
-    this.table.grantWriteData(fn);
+    this.table.grantReadWriteData(fn);
   }
 
   grantRead(fn: LambdaFunction): void {
@@ -117,5 +128,7 @@ class DynamoSeriesStore extends Construct implements SeriesStore {
   private bind(fn: LambdaFunction): void {
     fn.addEnvironment('SERIES_STORE', this.kind);
     fn.addEnvironment('SERIES_TABLE', this.table.tableName);
+    // TTL deletes expired items within about two days; the functions hide them from reads meanwhile.
+    fn.addEnvironment('RETENTION_DAYS', String(this.retentionDays));
   }
 }

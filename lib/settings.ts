@@ -19,12 +19,15 @@ export interface StackSettings {
   readonly registryName?: string;
   /** Subscribes this address to the alarms (an SNS topic with an email subscription). */
   readonly alarmEmail?: string;
+  /** Days of samples kept; 0 keeps them forever. */
+  readonly retentionDays: number;
 }
 
 export function stackSettingsFromContext(node: Node): StackSettings {
   return {
     store: parseStore(node.tryGetContext('store')),
     pollMinutes: parsePollMinutes(node.tryGetContext('pollMinutes')),
+    retentionDays: parseRetentionDays(node.tryGetContext('retentionDays')),
     ...optionalSecret(node.tryGetContext('dockerhubSecret')),
     ...optionalRegistryName(node.tryGetContext('registryName')),
     ...optionalEmail(node.tryGetContext('alarmEmail')),
@@ -74,4 +77,16 @@ function optionalEmail(value: unknown): { alarmEmail?: string } {
     throw new Error(`Context "alarmEmail" must be an email address; got ${JSON.stringify(value)}`);
   }
   return { alarmEmail: value };
+}
+
+/** Timestream's longest magnetic retention, which also bounds what "keep forever" can mean there. */
+export const MAX_RETENTION_DAYS = 73_000;
+
+function parseRetentionDays(value: unknown): number {
+  if (value === undefined) return 0;
+  const days = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 0 || days > MAX_RETENTION_DAYS) {
+    throw new Error(`Context "retentionDays" must be a whole number of days from 0 (keep forever) to ${MAX_RETENTION_DAYS}; got ${JSON.stringify(value)}`);
+  }
+  return days;
 }

@@ -77,3 +77,10 @@ export function requireEnv(env: Env, name: string): string {
   if (!value) throw new ConfigError(`environment variable ${name} is not set`);
   return value;
 }
+
+/** `RETENTION_DAYS`: days of samples kept, 0 (the default) for ever. */
+export function retentionDaysFromEnv(env: Env): number {
+  const text = env.RETENTION_DAYS?.trim() || '0';
+  if (!/^\d+$/.test(text)) throw new ConfigError(`RETENTION_DAYS=${JSON.stringify(env.RETENTION_DAYS)} must be a whole number of days (0 keeps everything)`);
+  return Number(text);
+}

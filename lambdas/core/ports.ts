@@ -25,6 +25,10 @@ export interface RepoList {
   list(): Promise<TrackedRepo[]>;
   /** Adds refs that are not tracked yet; returns the ones it added. */
   add(refs: readonly string[]): Promise<string[]>;
+  /** Pauses (false) or resumes (true) collection of a tracked ref; false when the ref is not tracked. */
+  setEnabled(ref: string, enabled: boolean): Promise<boolean>;
+  /** Stops tracking a ref (its samples stay); false when the ref was not tracked. */
+  remove(ref: string): Promise<boolean>;
   /** Outcomes are recorded only on refs still tracked: a ref removed mid-collection stays removed. */
   recordSuccess(ref: string, at: string): Promise<void>;
   recordError(ref: string, error: RecordedError): Promise<void>;

@@ -61,7 +61,13 @@ export async function startLocal(env: Env): Promise<LocalPullwatch> {
   await mkdir(settings.dataDir, { recursive: true });
   const dynamo = await startLocalDynamo(settings.dataDir);
 
-  const localEnv = { REPOS_TABLE: LOCAL_TABLES.repos, SERIES_STORE: 'dynamodb', SERIES_TABLE: LOCAL_TABLES.series, COUNTERS_TABLE: LOCAL_TABLES.counters };
+  const localEnv = {
+    REPOS_TABLE: LOCAL_TABLES.repos,
+    SERIES_STORE: 'dynamodb',
+    SERIES_TABLE: LOCAL_TABLES.series,
+    COUNTERS_TABLE: LOCAL_TABLES.counters,
+    RETENTION_DAYS: env.RETENTION_DAYS,
+  };
   const { repos, series } = storesFromEnv(localEnv, documentClient(dynamo.client));
   const counters = countersFromEnv(localEnv, documentClient(dynamo.client))!;
   const added = await repos.add(settings.initialRefs);

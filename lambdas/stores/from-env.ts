@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConfigError, type Env, requireEnv } from '../core/config.ts';
+import { ConfigError, type Env, requireEnv, retentionDaysFromEnv } from '../core/config.ts';
 import type { RegistryCounters, RepoList, SeriesStore } from '../core/ports.ts';
 import { DynamoRegistryCounters } from './dynamodb/counters-table.ts';
 import { DynamoRepoList } from './dynamodb/repo-table.ts';
@@ -26,7 +26,7 @@ export function storesFromEnv(env: Env, dynamo: DynamoDBDocumentClient = documen
 
 function seriesStoreFromEnv(env: Env, dynamo: DynamoDBDocumentClient): SeriesStore {
   const kind = requireEnv(env, 'SERIES_STORE');
-  if (kind === 'dynamodb') return new DynamoSeriesStore(dynamo, requireEnv(env, 'SERIES_TABLE'));
+  if (kind === 'dynamodb') return new DynamoSeriesStore(dynamo, requireEnv(env, 'SERIES_TABLE'), retentionDaysFromEnv(env));
   if (kind === 'timestream') {
     return new TimestreamSeriesStore(new TimestreamWriteClient({}), new TimestreamQueryClient({}), {
       database: requireEnv(env, 'TIMESTREAM_DATABASE'),

@@ -28,17 +28,24 @@ describe('Timestream series store (default)', () => {
   const database = logicalId(timestream, 'AWS::Timestream::Database', 'SeriesDatabase');
   const table = logicalId(timestream, 'AWS::Timestream::Table', 'SeriesTable');
 
-  it('keeps a day in memory and ten years on magnetic storage, which also accepts late writes', () => {
+  it('keeps a day in memory and, by default, as long as Timestream can on magnetic storage, which also accepts late writes', () => {
     timestream.hasResource('AWS::Timestream::Table', {
       Properties: {
         DatabaseName: { Ref: database },
         TableName: 'pulls',
-        RetentionProperties: { MemoryStoreRetentionPeriodInHours: '24', MagneticStoreRetentionPeriodInDays: '3650' },
+        RetentionProperties: { MemoryStoreRetentionPeriodInHours: '24', MagneticStoreRetentionPeriodInDays: '73000' },
         MagneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
       },
       DeletionPolicy: 'Retain',
     });
     timestream.hasResource('AWS::Timestream::Database', { DeletionPolicy: 'Retain' });
+  });
+
+  it('keeps retentionDays of samples when asked, and tells the functions', () => {
+    const kept = synthesize({ context: { retentionDays: 400 } }).template;
+    kept.hasResourceProperties('AWS::Timestream::Table', { RetentionProperties: { MemoryStoreRetentionPeriodInHours: '24', MagneticStoreRetentionPeriodInDays: '400' } });
+    const collectId = logicalId(kept, 'AWS::Lambda::Function', 'CollectorCollect');
+    expect(kept.toJSON().Resources[collectId].Properties.Environment.Variables.RETENTION_DAYS).toBe('400');
   });
 
   it('creates no DynamoDB series table', () => {

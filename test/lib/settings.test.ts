@@ -6,11 +6,11 @@ const settings = (context: Record<string, unknown>) => stackSettingsFromContext(
 
 describe('stack settings from context', () => {
   it('defaults to Timestream, sampled hourly', () => {
-    expect(settings({})).toEqual({ store: 'timestream', pollMinutes: 60 });
+    expect(settings({})).toEqual({ store: 'timestream', pollMinutes: 60, retentionDays: 0 });
   });
 
   it('accepts the DynamoDB store and pollMinutes as the CLI passes it, a string', () => {
-    expect(settings({ store: 'dynamodb', pollMinutes: '15' })).toEqual({ store: 'dynamodb', pollMinutes: 15 });
+    expect(settings({ store: 'dynamodb', pollMinutes: '15' })).toEqual({ store: 'dynamodb', pollMinutes: 15, retentionDays: 0 });
   });
 
   it('accepts pollMinutes as cdk.json gives it, a number', () => {
@@ -36,5 +36,17 @@ describe('Docker Hub secret setting', () => {
 
   it('rejects a value that is no secret name, naming it', () => {
     expect(() => settings({ dockerhubSecret: 'has spaces in it' })).toThrow('got "has spaces in it"');
+  });
+});
+
+describe('retention setting', () => {
+  it('keeps samples forever by default and takes whole days as the CLI or cdk.json gives them', () => {
+    expect(settings({}).retentionDays).toBe(0);
+    expect(settings({ retentionDays: '400' }).retentionDays).toBe(400);
+    expect(settings({ retentionDays: 90 }).retentionDays).toBe(90);
+  });
+
+  it.each([-1, 1.5, '30d', 80_000])('rejects retentionDays %j, naming the value', (value) => {
+    expect(() => settings({ retentionDays: value })).toThrow(`got ${JSON.stringify(value)}`);
   });
 });

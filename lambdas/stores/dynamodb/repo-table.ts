@@ -1,6 +1,6 @@
 // RepoList on the DynamoDB repos table.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { RecordedError, RepoList, TrackedRepo } from '../../core/ports.ts';
 import { REPOS_PARTITION_KEY } from './schema.ts';
 
@@ -30,6 +30,34 @@ export class DynamoRepoList implements RepoList {
       if (await ifTracked(this.client.send(put))) added.push(ref);
     }
     return added;
+  }
+
+  async setEnabled(ref: string, enabled: boolean): Promise<boolean> {
+    return ifTracked(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [REPOS_PARTITION_KEY]: ref },
+          UpdateExpression: 'SET enabled = :enabled',
+          ConditionExpression: 'attribute_exists(#ref)',
+          ExpressionAttributeNames: { '#ref': REPOS_PARTITION_KEY },
+          ExpressionAttributeValues: { ':enabled': enabled },
+        }),
+      ),
+    );
+  }
+
+  async remove(ref: string): Promise<boolean> {
+    return ifTracked(
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { [REPOS_PARTITION_KEY]: ref },
+          ConditionExpression: 'attribute_exists(#ref)',
+          ExpressionAttributeNames: { '#ref': REPOS_PARTITION_KEY },
+        }),
+      ),
+    );
   }
 
   async recordSuccess(ref: string, at: string): Promise<void> {

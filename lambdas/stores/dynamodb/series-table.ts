@@ -12,7 +12,7 @@ import {
 import type { CountDrop, SeriesStore, WriteReport } from '../../core/ports.ts';
 import type { Registry } from '../../core/refs.ts';
 import { type Sample, type SeriesFilter, candidateKeys, matchesFilter, seriesKey } from '../../core/samples.ts';
-import { LATEST_PARTITION, MONTH_PARTITION_PREFIX, SERIES_PARTITION_KEY, SERIES_SORT_KEY } from './schema.ts';
+import { LATEST_PARTITION, MONTH_PARTITION_PREFIX, SERIES_PARTITION_KEY, SERIES_SORT_KEY, SERIES_TTL_ATTRIBUTE } from './schema.ts';
 
 const BATCH_WRITE_LIMIT = 25;
 const BATCH_GET_LIMIT = 100;
@@ -23,13 +23,19 @@ const CONCURRENCY = 8;
 type Item = Record<string, unknown>;
 
 export class DynamoSeriesStore implements SeriesStore {
+  /**
+   * @param retentionDays samples older than this are hidden from reads at once and carry an `expires_at` for
+   *   DynamoDB's TTL to delete them (within about two days); 0 keeps everything.
+   */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly retentionDays = 0,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async write(samples: readonly Sample[]): Promise<WriteReport> {
-    const readings = samples.filter((sample) => sample.measure === undefined).map(toSampleItem);
+    const readings = samples.filter((sample) => sample.measure === undefined).map((sample) => ({ ...toSampleItem(sample), ...this.expiry(sample.collectedAt) }));
     await inParallel(chunks(readings, BATCH_WRITE_LIMIT), (batch) => this.batchPut(batch));
     await inParallel([...groupByMonthItem(samples).values()], (group) => this.putDays(group));
     const drops = await mapInParallel(newestPerSeries(samples), (sample) => this.putLatest(sample));
@@ -37,7 +43,7 @@ export class DynamoSeriesStore implements SeriesStore {
   }
 
   async latest(): Promise<Sample[]> {
-    return (await this.queryPartition(LATEST_PARTITION)).map((item) => fromAttributes(item));
+    return (await this.queryPartition(LATEST_PARTITION)).map((item) => fromAttributes(item)).filter((sample) => this.retained(sample.collectedAt));
   }
 
   async health(): Promise<void> {
@@ -64,7 +70,7 @@ export class DynamoSeriesStore implements SeriesStore {
       if (!matchesFilter(item as Pick<Sample, 'registry' | 'repo'>, filter)) continue;
       const key = String(item[SERIES_SORT_KEY]);
       const days = bySeries.get(key) ?? [];
-      for (const sample of daysOfMonthItem(item)) if (dayOf(sample) >= fromDay && dayOf(sample) <= toDay) days.push(sample);
+      for (const sample of daysOfMonthItem(item)) if (dayOf(sample) >= fromDay && dayOf(sample) <= toDay && this.retained(sample.collectedAt)) days.push(sample);
       bySeries.set(key, days);
     }
     return [...bySeries.keys()].sort().flatMap((key) => bySeries.get(key)!.sort((a, b) => (a.collectedAt < b.collectedAt ? -1 : 1)));
@@ -74,7 +80,7 @@ export class DynamoSeriesStore implements SeriesStore {
     // Sorted (code-unit order, like the sort keys) so the answer is in series-key order, not the filter's.
     const keys = (candidateKeys(filter) ?? (await this.latest()).filter((sample) => matchesFilter(sample, filter)).map(seriesKey)).sort();
     const perSeries = await mapInParallel(keys, (key) =>
-      this.queryPartition(key, { from, to }).then((items) => items.map((item) => fromAttributes(item))),
+      this.queryPartition(key, { from, to }).then((items) => items.map((item) => fromAttributes(item)).filter((sample) => this.retained(sample.collectedAt))),
     );
     return perSeries.flat();
   }
@@ -121,6 +127,17 @@ export class DynamoSeriesStore implements SeriesStore {
     }
   }
 
+  /** The TTL attribute for data read at `iso`, when samples expire at all. */
+  private expiry(iso: string): { [SERIES_TTL_ATTRIBUTE]?: number } {
+    if (this.retentionDays === 0) return {};
+    return { [SERIES_TTL_ATTRIBUTE]: Math.floor(Date.parse(iso) / 1000) + this.retentionDays * 86_400 };
+  }
+
+  /** TTL deletes lazily: whatever is past retention is hidden from reads right away. */
+  private retained(collectedAt: string): boolean {
+    return this.retentionDays === 0 || Date.parse(collectedAt) > this.now() - this.retentionDays * 86_400_000;
+  }
+
   /**
    * Records the samples of one repository and month as their days' values on the month item, by read-modify-write
    * under an optimistic version check. For lifetime counters the latest reading of a day wins. A Quay day's count
@@ -149,7 +166,16 @@ export class DynamoSeriesStore implements SeriesStore {
         await this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...key, registry: first.registry, repo: first.repo, ...(first.measure && { measure: first.measure }), days: JSON.stringify(days), version: version + 1 },
+            Item: {
+              ...key,
+              registry: first.registry,
+              repo: first.repo,
+              ...(first.measure && { measure: first.measure }),
+              days: JSON.stringify(days),
+              version: version + 1,
+              // The item holds the whole month: it may go once its last day has.
+              ...this.expiry(firstOfNextMonth(first.collectedAt)),
+            },
             ConditionExpression: stored ? 'version = :version' : 'attribute_not_exists(#pk)',
             ...(stored ? { ExpressionAttributeValues: { ':version': version } } : { ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY } }),
           }),
@@ -171,7 +197,7 @@ export class DynamoSeriesStore implements SeriesStore {
       const { Attributes: previous } = await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { [SERIES_PARTITION_KEY]: LATEST_PARTITION, [SERIES_SORT_KEY]: seriesKey(sample), ...toAttributes(sample) },
+          Item: { [SERIES_PARTITION_KEY]: LATEST_PARTITION, [SERIES_SORT_KEY]: seriesKey(sample), ...toAttributes(sample), ...this.expiry(sample.collectedAt) },
           ConditionExpression: 'attribute_not_exists(#pk) OR collected_at <= :at',
           ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY },
           ExpressionAttributeValues: { ':at': sample.collectedAt },
@@ -236,6 +262,12 @@ type MonthDays = Record<string, [number, string]>;
 
 function parseDays(item: Item | undefined): MonthDays {
   return item && typeof item.days === 'string' ? (JSON.parse(item.days) as MonthDays) : {};
+}
+
+function firstOfNextMonth(iso: string): string {
+  const date = new Date(`${iso.slice(0, 7)}-01T00:00:00.000Z`);
+  date.setUTCMonth(date.getUTCMonth() + 1);
+  return date.toISOString();
 }
 
 function monthPartition(collectedAt: string): string {
