@@ -1,5 +1,6 @@
 // `npm run bench`: runs every benchmark and prints one JSON report.
 import { benchApi } from './api.ts';
+import { benchDashboard } from './dashboard.ts';
 import { benchIngest } from './ingest.ts';
 import { benchPoll } from './poll.ts';
 
@@ -10,5 +11,6 @@ const report = {
   },
   api: await benchApi(),
   ingest: await benchIngest(),
+  dashboard: await benchDashboard(),
 };
 console.log(JSON.stringify(report, null, 2));

@@ -1,51 +1,328 @@
-// Minimal dashboard: the latest count of every tracked repository, read from /api/summary.
+// The dashboard's wiring: reads the view from the URL, fetches what it needs from /api (cached per range), and
+// renders cards, charts and table; every control writes the URL, and back/forward read it again.
+import './style.css';
+import { ApiError, type CumulativeRow, type DailyRow, type RepoItem, type SummaryRow, type TrendRow, badgeUrl, getJson } from './api.ts';
+import { renderCards } from './cards.ts';
+import { type ChartSeries, PALETTE_SIZE, createChart } from './charts.ts';
+import { byId, h } from './dom.ts';
+import {
+  type DayValues,
+  type RepoRow,
+  attributeRows,
+  badgeMarkdown,
+  buildRows,
+  byRegistry,
+  chartedRefs,
+  cumulativeValue,
+  dailyValue,
+  dayAxis,
+  dayOfTimestamp,
+  filterRows,
+  rangeFrom,
+  refsByName,
+  sortRows,
+  toCsv,
+  totals,
+} from './model.ts';
+import { RANGE_LABELS, type Range, type SortKey, type ViewState, nextSort, parseState, stateToSearch } from './state.ts';
+import { renderBody, renderHead } from './table.ts';
 
-interface SummaryRow {
-  registry: string;
-  name: string;
-  pull_count: number;
-  collected_at: string;
+interface Base {
+  summary: SummaryRow[];
+  repos: RepoItem[];
+  trends: TrendRow[];
+}
+interface Daily {
+  days: string[];
+  byRef: Map<string, DayValues>;
 }
 
-const statusLine = document.querySelector<HTMLParagraphElement>('#status')!;
-const table = document.querySelector<HTMLTableElement>('#summary')!;
+const main = byId<HTMLElement>('main');
+const loading = byId<HTMLElement>('loading');
+const dashboard = byId<HTMLElement>('dashboard');
+const emptyState = byId<HTMLElement>('empty');
+const errorState = byId<HTMLElement>('error');
+const announcer = byId<HTMLElement>('announce');
+const registrySelect = byId<HTMLSelectElement>('registry');
+const search = byId<HTMLInputElement>('search');
+const table = byId<HTMLTableElement>('repositories');
+const charts = { cumulative: createChart(byId('chart-cumulative'), 'cumulative'), daily: createChart(byId('chart-daily'), 'daily') };
 
-async function show(): Promise<void> {
-  let rows: SummaryRow[];
-  try {
-    const response = await fetch('api/summary', { headers: { accept: 'application/json' } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    rows = (await response.json()) as SummaryRow[];
-  } catch (error) {
-    statusLine.textContent = `The pullwatch API cannot be reached (${(error as Error).message}).`;
-    return;
-  }
-  if (rows.length === 0) {
-    statusLine.textContent = 'No pull counts yet. Add a repository (REPOS=dockerhub:library/nginx locally, or an item in the repos table) and wait for the next collection.';
-    return;
-  }
-  const body = table.tBodies[0]!;
-  body.replaceChildren(
-    ...rows.map((row) => {
-      const tr = document.createElement('tr');
-      tr.append(
-        cell(row.registry),
-        cell(row.name),
-        cell(row.pull_count.toLocaleString('en-US'), 'number'),
-        cell(new Date(row.collected_at).toLocaleString()),
-      );
-      return tr;
+let state: ViewState = parseState(location.search);
+let base: Promise<Base> | undefined;
+const daily = new Map<Range, Promise<Daily>>();
+/** `${range} ${ref}` → cumulative counts by day; a pending fetch holds a promise. */
+const cumulative = new Map<string, DayValues | Promise<void>>();
+let shown: RepoRow[] = [];
+let showing = 0;
+let lastHistory: 'search' | 'other' = 'other';
+/** What each chart last drew, so a render that changes nothing they show leaves them alone. */
+const drawn: { daily?: Daily; dailyKey?: string; cumulativeKey?: string } = {};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Data
+
+function loadBase(): Promise<Base> {
+  return Promise.all([getJson<SummaryRow[]>('summary'), getJson<RepoItem[]>('repos'), getJson<TrendRow[]>('trends')]).then(([summary, repos, trends]) => ({ summary, repos, trends }));
+}
+
+/** Daily rows come keyed by name; a name tracked in several registries is asked for again, per registry. */
+async function loadDaily(range: Range, summary: Promise<SummaryRow[]>): Promise<Daily> {
+  const from = rangeFrom(range);
+  const [rows, summaryRows] = await Promise.all([getJson<DailyRow[]>('pulls/daily', { from }), summary]);
+  const names = refsByName(summaryRows);
+  const { byRef, ambiguous } = attributeRows(rows, dailyValue, (name, measure) => names.get(`${measure}\u0000${name}`) ?? []);
+  await Promise.all(
+    [...byRegistry(ambiguous)].map(async ([registry, refs]) => {
+      const own = await getJson<DailyRow[]>('pulls/daily', { from, registry, repo: refs.join(',') });
+      for (const [ref, days] of attributeRows(own, dailyValue, (name) => [`${registry}:${name}`]).byRef) byRef.set(ref, days);
     }),
   );
-  statusLine.hidden = true;
-  table.hidden = false;
+  const days = dayAxis(range, rows.map((row) => dayOfTimestamp(row.timestamp)), new Date().toISOString().slice(0, 10));
+  return { days, byRef };
 }
 
-function cell(text: string, className?: string): HTMLTableCellElement {
-  const td = document.createElement('td');
-  td.textContent = text;
-  if (className) td.className = className;
-  return td;
+/** Fetches the cumulative series of the refs not cached yet for the range, one request per registry. */
+function loadCumulative(range: Range, refs: readonly string[]): Promise<void>[] {
+  const missing = refs.filter((ref) => !cumulative.has(`${range} ${ref}`));
+  const pending = refs.flatMap((ref) => {
+    const entry = cumulative.get(`${range} ${ref}`);
+    return entry instanceof Promise ? [entry] : [];
+  });
+  for (const [registry, group] of byRegistry(missing)) {
+    const request = getJson<CumulativeRow[]>('pulls', { from: rangeFrom(range), registry, repo: group.join(',') }).then(
+      (rows) => {
+        const { byRef } = attributeRows(rows, cumulativeValue, (name) => [`${registry}:${name}`]);
+        for (const ref of group) cumulative.set(`${range} ${ref}`, byRef.get(ref) ?? new Map());
+      },
+      (error: unknown) => {
+        // Forgotten, so the next render (or "Try again") asks again.
+        for (const ref of group) cumulative.delete(`${range} ${ref}`);
+        throw error;
+      },
+    );
+    for (const ref of group) cumulative.set(`${range} ${ref}`, request);
+    pending.push(request);
+  }
+  return pending;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// State and URL
+
+function setState(patch: Partial<ViewState>, kind: 'search' | 'other' = 'other'): void {
+  state = { ...state, ...patch };
+  const url = `${location.pathname}${stateToSearch(state)}`;
+  if (url !== `${location.pathname}${location.search}`) {
+    // Typing a search replaces its own history entry instead of adding one per key.
+    if (kind === 'search' && lastHistory === 'search') history.replaceState(null, '', url);
+    else history.pushState(null, '', url);
+  }
+  lastHistory = kind;
+  void show();
+}
+
+function syncControls(): void {
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[name="range"]')) input.checked = input.value === state.range;
+  if (registrySelect.value !== state.registry) {
+    if (state.registry && !registrySelect.querySelector(`option[value="${CSS.escape(state.registry)}"]`)) registrySelect.append(h('option', { value: state.registry }, state.registry));
+    registrySelect.value = state.registry;
+  }
+  if (search.value !== state.q) search.value = state.q;
+}
+
+function fillRegistries(b: Base): void {
+  const registries = [...new Set([...b.summary.map((row) => row.registry), ...b.repos.flatMap((item) => (item.registry ? [item.registry] : [])), ...(state.registry ? [state.registry] : [])])].sort();
+  registrySelect.replaceChildren(h('option', { value: '' }, 'All registries'), ...registries.map((registry) => h('option', { value: registry }, registry)));
+  registrySelect.value = state.registry;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rendering
+
+async function show(): Promise<void> {
+  const run = ++showing;
+  syncControls();
+  main.setAttribute('aria-busy', 'true');
+  try {
+    const firstLoad = !base;
+    base ??= loadBase();
+    const range = state.range;
+    if (!daily.has(range)) daily.set(range, loadDaily(range, base.then((b) => b.summary)));
+    const [b, d] = await Promise.all([base, daily.get(range)!]);
+    if (run !== showing) return;
+    if (firstLoad) fillRegistries(b);
+    render(b, d);
+  } catch (error) {
+    // Forget what failed, so "Try again" asks afresh.
+    base = undefined;
+    daily.clear();
+    if (run === showing) showError(error);
+  } finally {
+    if (run === showing) main.setAttribute('aria-busy', 'false');
+  }
+}
+
+function showOnly(section: HTMLElement): void {
+  for (const one of [loading, dashboard, emptyState, errorState]) one.hidden = one !== section;
+}
+
+function showError(error: unknown): void {
+  byId('error-detail').textContent = error instanceof ApiError ? error.message : String(error);
+  showOnly(errorState);
+}
+
+function render(b: Base, d: Daily): void {
+  if (b.summary.length === 0 && b.repos.length === 0) {
+    showOnly(emptyState);
+    return;
+  }
+  showOnly(dashboard);
+  const now = Date.now();
+  const rows = buildRows({ ...b, daily: d.byRef, days: d.days });
+  shown = sortRows(filterRows(rows, state), state.sort, state.dir);
+  const { refs, auto } = chartedRefs(shown, state.repos);
+
+  renderCards(byId('cards'), totals(shown), now);
+  const refocus = focusedControl();
+  renderHead(table.tHead!, state, state.range === 'all' ? 'All time' : `Last ${RANGE_LABELS[state.range]}`);
+  renderBody(table.tBodies[0]!, shown, new Set(refs), d.days, now);
+  if (refocus) table.querySelector<HTMLElement>(refocus)?.focus();
+  byId('table-count').textContent = shown.length === rows.length ? `${rows.length} repositories` : `${shown.length} of ${rows.length} repositories`;
+  byId<HTMLButtonElement>('auto-chart').hidden = state.repos.length === 0;
+  byId('chart-note').textContent = refs.length === 0 ? '' : auto ? `The ${refs.length === 1 ? 'busiest repository' : `${refs.length} busiest repositories`} shown; tick rows in the table to choose.` : `${refs.length} chosen ${refs.length === 1 ? 'repository' : 'repositories'}.`;
+  renderCharts(d, refs);
+}
+
+/** The table rebuilds its header and rows on every change: a keyboard user's focus goes back to the same control. */
+function focusedControl(): string | undefined {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLElement) || !table.contains(active)) return undefined;
+  if (active.dataset.sort) return `button[data-sort="${CSS.escape(active.dataset.sort)}"]`;
+  if (active.dataset.ref) return `${active.tagName.toLowerCase()}.${active.classList[0]}[data-ref="${CSS.escape(active.dataset.ref)}"]`;
+  return undefined;
+}
+
+function renderCharts(d: Daily, refs: readonly string[]): void {
+  const range = state.range;
+  const byRef = new Map(shown.map((row) => [row.ref, row]));
+  const series = (values: (row: RepoRow) => (number | null)[]): ChartSeries[] =>
+    refs.map((ref, i) => {
+      const row = byRef.get(ref)!;
+      return { ref, label: row.label ?? (shown.some((other) => other !== row && other.name === row.name) ? ref : row.name), measure: row.measure, values: values(row), color: i % PALETTE_SIZE };
+    });
+  const legend = byId('legend');
+  legend.replaceChildren(
+    ...series(() => []).map((one) => h('li', {}, h('span', { class: `swatch c${one.color}` }), one.label, one.measure === 'actions' ? h('span', { class: 'unit' }, ' (actions)') : null)),
+  );
+  const names = series(() => []).map((one) => one.label).join(', ') || 'no repository';
+  const over = state.range === 'all' ? 'since tracking began' : `over the last ${RANGE_LABELS[range]}`;
+  byId('chart-cumulative').setAttribute('aria-label', `Cumulative pulls of ${names} ${over}; the table has the numbers`);
+  byId('chart-daily').setAttribute('aria-label', `Daily pulls of ${names} ${over}, stacked; the table has the numbers`);
+  const noRows = shown.length === 0 ? 'No repository matches the filters.' : 'No history in this range yet.';
+  // Typing a search or sorting rebuilds the table; the charts only when what they show changes.
+  const key = `${range} ${shown.length === 0} ${series(() => []).map((one) => `${one.ref}=${one.label}`).join(' ')}`;
+  if (drawn.daily !== d || drawn.dailyKey !== key) {
+    charts.daily.show(d.days, series((row) => row.daily), noRows);
+    drawn.daily = d;
+    drawn.dailyKey = key;
+  }
+
+  const pending = loadCumulative(range, refs);
+  const drawCumulative = () => {
+    if (drawn.cumulativeKey === key) return;
+    charts.cumulative.show(
+      d.days,
+      series((row) => {
+        const values = cumulative.get(`${range} ${row.ref}`);
+        return d.days.map((day) => (values instanceof Map ? (values.get(day) ?? null) : null));
+      }),
+      noRows,
+    );
+    drawn.cumulativeKey = key;
+  };
+  if (pending.length === 0) drawCumulative();
+  else {
+    const run = showing;
+    Promise.all(pending).then(
+      () => run === showing && drawCumulative(),
+      (error: unknown) => run === showing && showError(error),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Actions
+
+function announce(text: string): void {
+  announcer.textContent = '';
+  announcer.textContent = text;
+}
+
+async function copyBadge(button: HTMLButtonElement, row: RepoRow): Promise<void> {
+  const markdown = badgeMarkdown(row, badgeUrl(row.registry, row.name));
+  button.dataset.copied = markdown;
+  try {
+    await navigator.clipboard.writeText(markdown);
+    button.textContent = 'Copied';
+    announce(`Copied ${markdown}`);
+  } catch {
+    // No clipboard (an insecure origin, or permission refused): let the user copy it by hand.
+    window.prompt('Copy the badge Markdown:', markdown);
+  }
+  setTimeout(() => (button.textContent = 'Copy'), 2000);
+}
+
+function downloadCsv(): void {
+  const url = URL.createObjectURL(new Blob([toCsv(shown)], { type: 'text/csv;charset=utf-8' }));
+  const link = h('a', { href: url, download: `pullwatch-${state.range}-${new Date().toISOString().slice(0, 10)}.csv`, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  announce(`Downloaded ${shown.length} rows as CSV`);
+}
+
+function toggleCharted(ref: string, on: boolean): void {
+  const current = chartedRefs(shown, state.repos).refs;
+  const next = on ? [...new Set([...current, ref])] : current.filter((one) => one !== ref);
+  setState({ repos: next });
+}
+
+byId('controls').addEventListener('submit', (event) => event.preventDefault());
+byId('controls').addEventListener('change', (event) => {
+  const target = event.target as HTMLInputElement | HTMLSelectElement;
+  if (target.name === 'range') setState({ range: target.value as Range });
+  else if (target === registrySelect) setState({ registry: registrySelect.value });
+});
+search.addEventListener('input', () => setState({ q: search.value }, 'search'));
+table.tHead!.addEventListener('click', (event) => {
+  const button = (event.target as Element).closest<HTMLButtonElement>('button[data-sort]');
+  if (button) setState(nextSort(state, button.dataset.sort as SortKey));
+});
+table.tBodies[0]!.addEventListener('change', (event) => {
+  const box = event.target as HTMLInputElement;
+  if (box.matches('input.chart-toggle')) toggleCharted(box.dataset.ref!, box.checked);
+});
+table.tBodies[0]!.addEventListener('click', (event) => {
+  const button = (event.target as Element).closest<HTMLButtonElement>('button.copy-badge');
+  const row = button && shown.find((one) => one.ref === button.dataset.ref);
+  if (button && row) void copyBadge(button, row);
+});
+byId('download').addEventListener('click', downloadCsv);
+byId('auto-chart').addEventListener('click', () => setState({ repos: [] }));
+byId('retry').addEventListener('click', () => {
+  showOnly(loading);
+  void show();
+});
+window.addEventListener('popstate', () => {
+  state = parseState(location.search);
+  lastHistory = 'other';
+  void show();
+});
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+  charts.cumulative.restyle();
+  charts.daily.restyle();
+});
 
 void show();

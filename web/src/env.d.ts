@@ -1,0 +1,2 @@
+// Vite's ambient types: lets TypeScript accept the CSS imports Vite bundles.
+/// <reference types="vite/client" />
