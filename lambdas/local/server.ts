@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { createApiApp } from '../api/app.ts';
 import { createCollectHandler } from '../collect/handler.ts';
 import { ConfigError, type Env, parseDuration, sourceContextFromEnv } from '../core/config.ts';
@@ -89,11 +89,11 @@ export async function startLocal(env: Env): Promise<LocalPullwatch> {
   const dispatch = createDispatchHandler({ repos, queue });
 
   const pollMinutes = settings.pollMs > 0 ? settings.pollMs / 60_000 : DEFAULTS.pollMinutes;
-  const app = new Hono();
   const trackedRefs = new Set<string>();
   const registryName = env.REGISTRY_NAME || undefined;
+  // The API app answers unknown paths with its JSON 404; the dashboard's files are tried before that.
+  const app = createApiApp({ repos, series, counters, pollMinutes });
   app.route('/', createIngestApp({ token: env.INGEST_TOKEN || undefined, ingest: (events) => ingestEvents(events, { counters, repos, trackedRefs, ...(registryName && { registryName }) }) }));
-  app.route('/', createApiApp({ repos, series, counters, pollMinutes }));
   if (existsSync(DASHBOARD_DIR)) app.use('/*', serveStatic({ root: DASHBOARD_DIR }));
   else logger.warn('no built dashboard; run `npm run build:web`', { expected: DASHBOARD_DIR });
 

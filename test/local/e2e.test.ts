@@ -72,6 +72,8 @@ describe('local mode end to end', () => {
     expect(badge.headers.get('content-type')).toContain('image/svg+xml');
     expect(await badge.text()).toContain('1.2M');
     expect(Object.keys((await getJson<{ paths: object }>(`${pullwatch.url}api/openapi.json`)).paths)).toContain('/api/pulls/daily');
+    const unknown = await fetch(`${pullwatch.url}api/nope`);
+    expect([unknown.status, await unknown.json()]).toEqual([404, { error: 'no route GET /api/nope' }]);
     const csv = await fetch(`${pullwatch.url}api/summary?format=csv`);
     expect((await csv.text()).split('\r\n')[0]).toBe('registry,name,measure,pull_count,star_count,last_updated,collected_at,pulls_1d,pulls_7d,pulls_30d');
   });
