@@ -25,13 +25,17 @@ export interface RepoList {
   list(): Promise<TrackedRepo[]>;
   /** Adds refs that are not tracked yet; returns the ones it added. */
   add(refs: readonly string[]): Promise<string[]>;
+  /** Outcomes are recorded only on refs still tracked: a ref removed mid-collection stays removed. */
+  recordSuccess(ref: string, at: string): Promise<void>;
+  recordError(ref: string, error: RecordedError): Promise<void>;
+}
+
+/** A RepoList whose items can also be paused, resumed and removed: what the repos CLI manages. */
+export interface EditableRepoList extends RepoList {
   /** Pauses (false) or resumes (true) collection of a tracked ref; false when the ref is not tracked. */
   setEnabled(ref: string, enabled: boolean): Promise<boolean>;
   /** Stops tracking a ref (its samples stay); false when the ref was not tracked. */
   remove(ref: string): Promise<boolean>;
-  /** Outcomes are recorded only on refs still tracked: a ref removed mid-collection stays removed. */
-  recordSuccess(ref: string, at: string): Promise<void>;
-  recordError(ref: string, error: RecordedError): Promise<void>;
 }
 
 /** A lifetime counter read lower than the newest reading stored before it (a reset or a restatement). */

@@ -1,6 +1,6 @@
-// The repos CLI's pure part: its arguments, what list/add/remove/enable/disable do to a RepoList, and what they print.
+// The repos CLI's pure part: its arguments, what list/add/remove/enable/disable do to an EditableRepoList, and what they print.
 import { parseArgs } from 'node:util';
-import type { RecordedError, RepoList, TrackedRepo } from './ports.ts';
+import type { EditableRepoList, RecordedError, TrackedRepo } from './ports.ts';
 import { refString, tryParseRef } from './refs.ts';
 
 export const DEFAULT_STACK = 'Pullwatch';
@@ -23,6 +23,16 @@ export const EXIT = { ok: 0, unreachable: 1, rejected: 2 } as const;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** An opened repos table, wherever it lives. */
+export interface RepoStore {
+  repos: EditableRepoList;
+  /** Where the table is, for the summary line: `table X (stack S, eu-west-1)`, `local data in ./data`. */
+  where: string;
+  /** A clear message for an error this store's backend raised, when it knows one. */
+  explain(error: unknown): string | undefined;
+  close(): Promise<void>;
 }
 
 export const REPOS_USAGE = 'Usage: npm run repos -- <list|add|remove|enable|disable> [ref...] [--local | --stack <name> --region <region> | --table <name>] [--json]';
@@ -167,8 +177,9 @@ export function renderList(repos: readonly ListedRepo[], options: { json: boolea
   });
   const enabled = repos.filter((repo) => repo.enabled).length;
   const invalid = repos.filter((repo) => repo.invalidReason !== undefined).length;
-  const counts = [`${plural(repos.length, 'ref')} in ${options.where}`, `${enabled} enabled`, `${repos.length - enabled} disabled`];
+  const counts = [plural(repos.length, 'ref'), `${enabled} enabled`, `${repos.length - enabled} disabled`];
   if (invalid > 0) counts.push(`${invalid} invalid`);
+  counts.push(options.where);
   return [...lines, '', counts.join(' · '), ...(problems.length > 0 ? ['Needs attention:', ...problems] : [])].join('\n') + '\n';
 }
 
@@ -195,12 +206,12 @@ export interface ChangeResult {
   detail?: string;
 }
 
-export async function applyChange(command: ChangeCommand, inputs: readonly string[], repos: RepoList): Promise<ChangeResult[]> {
+export async function applyChange(command: ChangeCommand, inputs: readonly string[], repos: EditableRepoList): Promise<ChangeResult[]> {
   return command === 'add' ? addRefs(inputs, repos) : changeTracked(command, inputs, repos);
 }
 
 /** Valid refs are added in canonical form even when others are invalid; already tracked ones are reported unchanged. */
-async function addRefs(inputs: readonly string[], repos: RepoList): Promise<ChangeResult[]> {
+async function addRefs(inputs: readonly string[], repos: EditableRepoList): Promise<ChangeResult[]> {
   const results: ChangeResult[] = [];
   const seen = new Set<string>();
   for (const input of inputs) {
@@ -218,7 +229,7 @@ async function addRefs(inputs: readonly string[], repos: RepoList): Promise<Chan
   return results.map((result) => (result.ref && added.has(result.ref) ? { input: result.input, ref: result.ref, status: 'added' } : result));
 }
 
-async function changeTracked(command: Exclude<ChangeCommand, 'add'>, inputs: readonly string[], repos: RepoList): Promise<ChangeResult[]> {
+async function changeTracked(command: Exclude<ChangeCommand, 'add'>, inputs: readonly string[], repos: EditableRepoList): Promise<ChangeResult[]> {
   const tracked = await repos.list();
   const results: ChangeResult[] = [];
   const handled = new Set<string>();
@@ -229,7 +240,7 @@ async function changeTracked(command: Exclude<ChangeCommand, 'add'>, inputs: rea
       continue;
     }
     if (match.items.length === 0) {
-      results.push({ input, ...(match.canonical && { ref: match.canonical }), status: 'not_tracked', detail: 'not tracked' });
+      results.push({ input, ...(match.canonical && { ref: match.canonical }), status: 'not_tracked' });
       continue;
     }
     for (const item of match.items) {
@@ -241,7 +252,7 @@ async function changeTracked(command: Exclude<ChangeCommand, 'add'>, inputs: rea
   return results;
 }
 
-async function changeOne(command: Exclude<ChangeCommand, 'add'>, input: string, item: TrackedRepo, repos: RepoList): Promise<ChangeResult> {
+async function changeOne(command: Exclude<ChangeCommand, 'add'>, input: string, item: TrackedRepo, repos: EditableRepoList): Promise<ChangeResult> {
   const { ref } = item;
   const gone: ChangeResult = { input, ref, status: 'not_tracked', detail: 'removed meanwhile' };
   if (command === 'remove') return (await repos.remove(ref)) ? { input, ref, status: 'removed' } : gone;

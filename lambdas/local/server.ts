@@ -28,6 +28,8 @@ export interface LocalSettings {
   dataDir: string;
   /** 0: collect once at start. */
   pollMs: number;
+  /** How long a failed queue message waits before redelivery (the visibility timeout's stand-in). */
+  redeliveryMs: number;
   initialRefs: string[];
 }
 
@@ -51,6 +53,7 @@ export function localSettingsFromEnv(env: Env): LocalSettings {
     port,
     dataDir: env.DATA_DIR ?? DEFAULTS.dataDir,
     pollMs: parseDuration('POLL_INTERVAL', env.POLL_INTERVAL ?? `${DEFAULTS.pollMinutes}m`),
+    redeliveryMs: env.LOCAL_REDELIVERY ? parseDuration('LOCAL_REDELIVERY', env.LOCAL_REDELIVERY) : DEFAULTS.localRedeliveryMs,
     initialRefs: refs.map(refString),
   };
 }
@@ -77,7 +80,7 @@ export async function startLocal(env: Env): Promise<LocalPullwatch> {
   const queue: InProcessQueue = new InProcessQueue({
     deliver: (event) => collectHandler(event),
     maxReceives: DEFAULTS.maxReceives,
-    redeliveryMs: DEFAULTS.localRedeliveryMs,
+    redeliveryMs: settings.redeliveryMs,
   });
   const collectHandler = createCollectHandler({
     collectFromSource: (ref) => collectFromSource(ref, { ...sources, registryCounters: counters }),

@@ -45,3 +45,39 @@ describe('DynamoRepoList', () => {
     expect((await repos.list()).map((repo) => repo.ref)).not.toContain('dockerhub:gone/repo');
   });
 });
+
+describe('DynamoRepoList: enabling, disabling and removing refs', () => {
+  const find = async (ref: string) => (await repos.list()).find((repo) => repo.ref === ref);
+
+  it('pauses and resumes a tracked ref, keeping its label and last outcome', async () => {
+    await dynamo.doc.send(new PutCommand({ TableName: LOCAL_TABLES.repos, Item: { ref: 'quay:toggle/me', label: 'Toggle', last_success_at: at(4) } }));
+    expect(await repos.setEnabled('quay:toggle/me', false)).toBe(true);
+    expect(await find('quay:toggle/me')).toEqual({ ref: 'quay:toggle/me', enabled: false, label: 'Toggle', lastSuccessAt: at(4) });
+    expect(await repos.setEnabled('quay:toggle/me', true)).toBe(true);
+    expect(await find('quay:toggle/me')).toEqual({ ref: 'quay:toggle/me', enabled: true, label: 'Toggle', lastSuccessAt: at(4) });
+  });
+
+  it('turns a console-written enabled="false" into a boolean', async () => {
+    await dynamo.doc.send(new PutCommand({ TableName: LOCAL_TABLES.repos, Item: { ref: 'quay:string/flag', enabled: 'false' } }));
+    expect(await repos.setEnabled('quay:string/flag', true)).toBe(true);
+    expect(await find('quay:string/flag')).toEqual({ ref: 'quay:string/flag', enabled: true });
+  });
+
+  it('never creates an item for a ref that is not tracked', async () => {
+    expect(await repos.setEnabled('quay:never/added', false)).toBe(false);
+    expect(await find('quay:never/added')).toBeUndefined();
+  });
+
+  it('removes a tracked ref once and reports a second removal as not tracked', async () => {
+    await repos.add(['ghcr:remove/me']);
+    expect(await repos.remove('ghcr:remove/me')).toBe(true);
+    expect(await find('ghcr:remove/me')).toBeUndefined();
+    expect(await repos.remove('ghcr:remove/me')).toBe(false);
+  });
+
+  it('removes an item whose ref was typed by hand and does not parse, by its exact text', async () => {
+    await dynamo.doc.send(new PutCommand({ TableName: LOCAL_TABLES.repos, Item: { ref: 'dockerhub:Bad/Case' } }));
+    expect(await repos.remove('dockerhub:Bad/Case')).toBe(true);
+    expect(await find('dockerhub:Bad/Case')).toBeUndefined();
+  });
+});

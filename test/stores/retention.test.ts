@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sample } from '../../lambdas/core/samples.ts';
 import { LOCAL_TABLES } from '../../lambdas/local/dynamo.ts';
-import { DynamoSeriesStore } from '../../lambdas/stores/dynamodb/series-table.ts';
+import { DynamoSeriesStore, RAW_READING_DAYS } from '../../lambdas/stores/dynamodb/series-table.ts';
 import { startTestDynamo } from './dynalite.ts';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
@@ -37,12 +37,13 @@ describe('retention on the DynamoDB store', () => {
     expect(month.Item?.expires_at).toBe(Date.parse('2026-11-01T00:00:00.000Z') / 1000 + 30 * 86_400);
   });
 
-  it('keeps everything, with no expires_at, when retention is 0', async () => {
+  it('keeps daily history forever when retention is 0, and raw readings only as long as hourly views reach back', async () => {
     const forever = new DynamoSeriesStore(dynamo.doc, LOCAL_TABLES.series, 0, () => NOW);
     await forever.write([{ ...reading('2020-01-01', 1), repo: 'acme/forever' }]);
     expect(await forever.daily('2020-01-01', '2020-01-01')).toHaveLength(1);
+    const month = await dynamo.doc.send(new GetCommand({ TableName: LOCAL_TABLES.series, Key: { pk: 'month#2020-01', sk: 'dockerhub:acme/forever' } }));
+    expect(month.Item?.expires_at).toBeUndefined();
     const raw = await dynamo.doc.send(new GetCommand({ TableName: LOCAL_TABLES.series, Key: { pk: 'dockerhub:acme/forever', sk: '2020-01-01T06:00:00.000Z' } }));
-    expect(raw.Item).toBeDefined();
-    expect(raw.Item?.expires_at).toBeUndefined();
+    expect(raw.Item?.expires_at).toBe(Date.parse('2020-01-01T06:00:00.000Z') / 1000 + RAW_READING_DAYS * 86_400);
   });
 });

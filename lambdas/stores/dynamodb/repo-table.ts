@@ -1,10 +1,10 @@
 // RepoList on the DynamoDB repos table.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
-import type { RecordedError, RepoList, TrackedRepo } from '../../core/ports.ts';
+import type { EditableRepoList, RecordedError, TrackedRepo } from '../../core/ports.ts';
 import { REPOS_PARTITION_KEY } from './schema.ts';
 
-export class DynamoRepoList implements RepoList {
+export class DynamoRepoList implements EditableRepoList {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

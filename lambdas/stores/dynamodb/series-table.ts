@@ -15,6 +15,12 @@ import { type Sample, type SeriesFilter, candidateKeys, matchesFilter, seriesKey
 import { LATEST_PARTITION, MONTH_PARTITION_PREFIX, SERIES_PARTITION_KEY, SERIES_SORT_KEY, SERIES_TTL_ATTRIBUTE } from './schema.ts';
 
 const BATCH_WRITE_LIMIT = 25;
+/**
+ * Raw readings serve only hourly views, which reach back at most MAX_HOURLY_RANGE_DAYS (31): they expire after
+ * this many days whatever the retention, so the table does not grow by a reading per repository per poll for ever.
+ * Daily history lives on in the month items.
+ */
+export const RAW_READING_DAYS = 32;
 const BATCH_GET_LIMIT = 100;
 const UNPROCESSED_RETRIES = 5;
 /** Requests in flight at once: an owner listing yields hundreds of samples, one round trip each would crawl. */
@@ -35,7 +41,9 @@ export class DynamoSeriesStore implements SeriesStore {
   ) {}
 
   async write(samples: readonly Sample[]): Promise<WriteReport> {
-    const readings = samples.filter((sample) => sample.measure === undefined).map((sample) => ({ ...toSampleItem(sample), ...this.expiry(sample.collectedAt) }));
+    const readings = samples
+      .filter((sample) => sample.measure === undefined)
+      .map((sample) => ({ ...toSampleItem(sample), ...this.expiry(sample.collectedAt, RAW_READING_DAYS) }));
     await inParallel(chunks(readings, BATCH_WRITE_LIMIT), (batch) => this.batchPut(batch));
     await inParallel([...groupByMonthItem(samples).values()], (group) => this.putDays(group));
     const drops = await mapInParallel(newestPerSeries(samples), (sample) => this.putLatest(sample));
@@ -127,10 +135,11 @@ export class DynamoSeriesStore implements SeriesStore {
     }
   }
 
-  /** The TTL attribute for data read at `iso`, when samples expire at all. */
-  private expiry(iso: string): { [SERIES_TTL_ATTRIBUTE]?: number } {
-    if (this.retentionDays === 0) return {};
-    return { [SERIES_TTL_ATTRIBUTE]: Math.floor(Date.parse(iso) / 1000) + this.retentionDays * 86_400 };
+  /** The TTL attribute for data read at `iso`: after the retention, or after `keepDays` when that comes first. */
+  private expiry(iso: string, keepDays = Number.POSITIVE_INFINITY): { [SERIES_TTL_ATTRIBUTE]?: number } {
+    const days = Math.min(this.retentionDays || Number.POSITIVE_INFINITY, keepDays);
+    if (days === Number.POSITIVE_INFINITY) return {};
+    return { [SERIES_TTL_ATTRIBUTE]: Math.floor(Date.parse(iso) / 1000) + days * 86_400 };
   }
 
   /** TTL deletes lazily: whatever is past retention is hidden from reads right away. */

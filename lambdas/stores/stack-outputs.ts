@@ -1,0 +1,120 @@
+// The deployed stack's repos table for the repos CLI: found from the stack's CloudFormation outputs (or named by --table),
+// opened with the user's AWS credentials, and AWS failures turned into messages that name the stack, table and region.
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { RepoStore } from '../core/repo-commands.ts';
+import { DynamoRepoList } from './dynamodb/repo-table.ts';
+import { documentClient } from './from-env.ts';
+
+/** The stack output naming the repos table (lib/pullwatch-stack.ts). */
+export const REPOS_TABLE_OUTPUT = 'ReposTableName';
+
+/** The stack, its output or the region could not be found; the message says which, and what to pass instead. */
+export class AwsTargetError extends Error {
+  override readonly name = 'AwsTargetError';
+}
+
+export interface StackTarget {
+  stack: string;
+  region?: string;
+  /** Skips the stack lookup. */
+  table?: string;
+}
+
+export async function openStackRepoStore(target: StackTarget): Promise<RepoStore> {
+  const dynamodb = new DynamoDBClient(target.region ? { region: target.region } : {});
+  try {
+    const region = await resolveRegion(dynamodb);
+    let table = target.table;
+    if (table === undefined) {
+      const cloudformation = new CloudFormationClient({ region });
+      try {
+        table = await stackOutput(cloudformation, { stack: target.stack, region, output: REPOS_TABLE_OUTPUT });
+      } catch (error) {
+        throw new AwsTargetError(explainAwsError(error, { region, stack: target.stack }) ?? messageOf(error), { cause: error });
+      } finally {
+        cloudformation.destroy();
+      }
+    }
+    const context = { region, table, ...(target.table === undefined && { stack: target.stack }) };
+    return {
+      repos: new DynamoRepoList(documentClient(dynamodb), table),
+      where: `table ${table} (${target.table === undefined ? `stack ${target.stack}, ` : ''}${region})`,
+      explain: (error) => explainAwsError(error, context),
+      close: async () => dynamodb.destroy(),
+    };
+  } catch (error) {
+    dynamodb.destroy();
+    throw error;
+  }
+}
+
+/** The value of one output of a deployed stack; AwsTargetError names the stack and region when either is missing. */
+export async function stackOutput(cloudformation: CloudFormationClient, where: { stack: string; region: string; output: string }): Promise<string> {
+  const { stack, region, output } = where;
+  let stacks;
+  try {
+    ({ Stacks: stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stack })));
+  } catch (error) {
+    // CloudFormation answers a missing stack with a ValidationError "Stack with id X does not exist".
+    if (error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message)) {
+      throw new AwsTargetError(
+        `stack "${stack}" not found in ${region}: deploy it with \`npx cdk deploy\`, or pass --stack <name>, --region <region> or --table <name>`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  const found = stacks?.[0];
+  if (!found) throw new AwsTargetError(`stack "${stack}" not found in ${region}: pass --stack <name>, --region <region> or --table <name>`);
+  const value = found.Outputs?.find((candidate) => candidate.OutputKey === output)?.OutputValue;
+  if (!value) {
+    const outputs = (found.Outputs ?? []).map((candidate) => candidate.OutputKey).join(', ') || 'none';
+    throw new AwsTargetError(
+      `stack "${stack}" in ${region} has no ${output} output (its outputs: ${outputs}; status ${found.StackStatus}); ` +
+        'is it a pullwatch stack? Pass --stack <name> or --table <name>',
+    );
+  }
+  return value;
+}
+
+async function resolveRegion(client: DynamoDBClient): Promise<string> {
+  try {
+    return await client.config.region();
+  } catch (error) {
+    throw new AwsTargetError('no AWS region: pass --region <region>, or set AWS_REGION or a region in your AWS profile', { cause: error });
+  }
+}
+
+const REFUSED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidSignatureException',
+]);
+
+/** A message for the AWS failures users run into, naming where it happened; undefined for anything else. */
+export function explainAwsError(error: unknown, where: { region: string; stack?: string; table?: string }): string | undefined {
+  if (error instanceof AwsTargetError) return error.message;
+  if (!(error instanceof Error)) return undefined;
+  if (error.name === 'CredentialsProviderError') {
+    return (
+      `no AWS credentials (${error.message}): pullwatch uses the default provider chain: AWS_ACCESS_KEY_ID and ` +
+      'AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws (run `aws sso login` for SSO profiles), container and instance roles'
+    );
+  }
+  if (error.name === 'ResourceNotFoundException' && where.table) {
+    const origin = where.stack ? `, named by stack ${where.stack}'s ${REPOS_TABLE_OUTPUT} output` : '';
+    return `table "${where.table}" not found in ${where.region}${origin}: check --region${where.stack ? '' : ' and --table'}`;
+  }
+  if (REFUSED.has(error.name)) return `AWS refused the request in ${where.region} (${error.name}): ${error.message}`;
+  if ('$metadata' in error) return `AWS error in ${where.region} (${error.name}): ${error.message}`;
+  return undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
