@@ -1,0 +1,60 @@
+// `npm run collect`: one collection on local mode's store (see lambdas/local/collect-once.ts), for cron.
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../lambdas/core/config.ts';
+import { type CollectProgress, collectExitCode, collectOnce, progressLine, progressLogLine, renderReport } from '../lambdas/local/collect-once.ts';
+import { DataDirInUseError } from '../lambdas/local/data-dir.ts';
+import { logger } from '../lambdas/logger.ts';
+
+const USAGE = `Usage: npm run collect
+
+Collects every enabled tracked ref once on local mode's store and exits: for cron. Reads the
+same environment as \`npm start\` (DATA_DIR, REPOS, DOCKERHUB_API_URL, DOCKERHUB_USERNAME and
+DOCKERHUB_TOKEN, ...). Stop \`npm start\` first: both cannot open one DATA_DIR.
+
+Exit status: 0 at least one ref collected; 1 every ref failed, no ref is tracked and enabled,
+or DATA_DIR is in use; 2 a bad setting.
+
+Example (crontab, every hour):
+  0 * * * *  cd /srv/pullwatch && DATA_DIR=/var/lib/pullwatch npm run --silent collect >> /var/log/pullwatch.log 2>&1
+`;
+
+try {
+  if (parseArgs({ args: process.argv.slice(2), options: { help: { type: 'boolean', short: 'h' } } }).values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+} catch (error) {
+  process.stderr.write(`collect: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  process.exit(2);
+}
+
+// Our own lines say what happened to each ref; the handlers' JSON logs stay for errors unless asked for.
+if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('ERROR');
+
+const live = process.stdout.isTTY === true;
+const show = (progress: CollectProgress) => {
+  if (live) process.stdout.write(`\r\x1b[2K${progressLine(progress)}`);
+  else {
+    const line = progressLogLine(progress);
+    if (line) process.stdout.write(`${line}\n`);
+  }
+};
+
+try {
+  const report = await collectOnce(process.env, { onProgress: show });
+  if (live) process.stdout.write('\r\x1b[2K');
+  if (report.added.length > 0) process.stdout.write(`tracking from REPOS: ${report.added.join(', ')}\n`);
+  process.stdout.write(renderReport(report));
+  process.exitCode = collectExitCode(report);
+} catch (error) {
+  if (live) process.stdout.write('\n');
+  if (error instanceof ConfigError) {
+    process.stderr.write(`collect: ${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof DataDirInUseError) {
+    process.stderr.write(`collect: ${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+// `npm run repos`: list, add, remove, enable and disable tracked refs, in the deployed stack or in local mode's DATA_DIR.
+import { DEFAULTS } from '../lambdas/core/defaults.ts';
+import {
+  EXIT,
+  REPOS_HELP,
+  REPOS_USAGE,
+  type RepoStore,
+  UsageError,
+  applyChange,
+  changeExitCode,
+  checkRepos,
+  parseReposArgs,
+  renderChanges,
+  renderList,
+} from '../lambdas/core/repo-commands.ts';
+import { openLocalRepoStore } from '../lambdas/local/data-dir.ts';
+import { openStackRepoStore } from '../lambdas/stores/stack-outputs.ts';
+
+process.exitCode = await main(process.argv.slice(2));
+
+async function main(argv: string[]): Promise<number> {
+  let invocation;
+  try {
+    invocation = parseReposArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`repos: ${error.message}\n${REPOS_USAGE}\nRun \`npm run repos -- --help\` for commands, flags and examples.\n`);
+    return EXIT.rejected;
+  }
+  if (invocation === 'help') {
+    process.stdout.write(REPOS_HELP);
+    return EXIT.ok;
+  }
+
+  const { command, refs, json, target } = invocation;
+  let store: RepoStore | undefined;
+  try {
+    store =
+      target.kind === 'local'
+        ? await openLocalRepoStore(process.env.DATA_DIR || DEFAULTS.dataDir, {
+            create: command === 'add',
+            busyAdvice: 'stop it first, or add refs with REPOS=... when starting it',
+          })
+        : await openStackRepoStore(target);
+    if (command === 'list') {
+      process.stdout.write(renderList(checkRepos(await store.repos.list()), { json, where: store.where }));
+      return EXIT.ok;
+    }
+    const results = await applyChange(command, refs, store.repos);
+    process.stdout.write(renderChanges(command, results, { json, where: store.where }));
+    return changeExitCode(results);
+  } catch (error) {
+    const message = store?.explain(error) ?? (error instanceof Error ? error.message : String(error));
+    process.stderr.write(`repos: ${message}\n`);
+    return EXIT.unreachable;
+  } finally {
+    await store?.close();
+  }
+}
