@@ -1,11 +1,18 @@
 // `npm start`: pullwatch as one local process (see lambdas/local/server.ts).
 import { ConfigError } from '../lambdas/core/config.ts';
+import { DataDirInUseError } from '../lambdas/local/data-dir.ts';
 import { startLocal } from '../lambdas/local/server.ts';
 
 const pullwatch = await startLocal(process.env).catch((error: unknown) => {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`pullwatch: ${error.message}`);
-  process.exit(2);
+  if (error instanceof ConfigError) {
+    console.error(`pullwatch: ${error.message}`);
+    process.exit(2);
+  }
+  if (error instanceof DataDirInUseError) {
+    console.error(`pullwatch: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
 });
 const { dataDir, pollMs } = pullwatch.settings;
 console.log(

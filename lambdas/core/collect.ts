@@ -61,7 +61,7 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
   const expand = [...new Set([...(collected.expand ?? []).filter((child) => !skip.has(child)), ...coveredUnlisted])];
   if (expand.length > 0) await deps.queue.send(expand.map((child) => ({ ref: child, parent: refString(ref) })));
 
-  await deps.repos.recordSuccess(message.ref, at);
+  await deps.repos.recordSuccess(message.item ?? message.ref, at);
   for (const covered of message.covers ?? []) {
     if (listed.has(covered)) await deps.repos.recordSuccess(covered, at);
   }
@@ -70,7 +70,7 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
 
 /** Failures show on the ref's own item and, for a ref found behind a wildcard, on the wildcard's item. */
 async function recordError(message: RefMessage, error: RecordedError, deps: CollectDeps): Promise<void> {
-  await deps.repos.recordError(message.ref, error);
+  await deps.repos.recordError(message.item ?? message.ref, error);
   if (message.parent) await deps.repos.recordError(message.parent, { ...error, message: `${message.ref}: ${error.message}` });
 }
 

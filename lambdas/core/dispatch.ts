@@ -15,6 +15,8 @@ export interface RefMessage {
   parent?: string;
   /** How many times a rate limit has sent this ref back to the queue. */
   attempt?: number;
+  /** The tracked item's ref as stored, when it is not the canonical form (`nginx` typed in the console). */
+  item?: string;
 }
 
 export interface DispatchPlan {
@@ -25,21 +27,33 @@ export interface DispatchPlan {
 
 export function planDispatch(items: readonly TrackedRepo[]): DispatchPlan {
   const refs = new Map<string, Ref>();
+  /** Canonical ref → the item's ref as stored, where they differ: outcomes are recorded on the item. */
+  const storedAs = new Map<string, string>();
   const rejected: RefError[] = [];
   for (const item of items) {
     if (!item.enabled) continue;
     const parsed = tryParseRef(item.ref);
-    if (parsed.ok) refs.set(refString(parsed.ref), parsed.ref);
-    else rejected.push(parsed.error);
+    if (!parsed.ok) {
+      rejected.push(parsed.error);
+      continue;
+    }
+    const canonical = refString(parsed.ref);
+    if (refs.has(canonical)) {
+      if (canonical === item.ref) storedAs.delete(canonical);
+      continue;
+    }
+    refs.set(canonical, parsed.ref);
+    if (canonical !== item.ref) storedAs.set(canonical, item.ref);
   }
+  const message = (ref: string): RefMessage => ({ ref, ...(storedAs.has(ref) && { item: storedAs.get(ref)! }) });
 
   const wildcards = new Map<string, RefMessage>();
   const messages: RefMessage[] = [];
   for (const ref of refs.values()) {
     if (!ref.wildcard) continue;
-    const message: RefMessage = { ref: refString(ref) };
-    wildcards.set(`${ref.registry}:${refOwner(ref)}`, message);
-    messages.push(message);
+    const wildcard = message(refString(ref));
+    wildcards.set(`${ref.registry}:${refOwner(ref)}`, wildcard);
+    messages.push(wildcard);
   }
   for (const ref of refs.values()) {
     if (ref.wildcard) continue;
@@ -50,7 +64,7 @@ export function planDispatch(items: readonly TrackedRepo[]): DispatchPlan {
       continue;
     }
     if (wildcard) (wildcard.skip ??= []).push(refString(ref));
-    messages.push({ ref: refString(ref) });
+    messages.push(message(refString(ref)));
   }
   return { messages, rejected };
 }
@@ -62,6 +76,7 @@ const refMessageSchema = z.object({
   skip: z.optional(z.array(refText)),
   parent: z.optional(refText),
   attempt: z.optional(z.int().check(z.nonnegative())),
+  item: z.optional(refText),
 });
 
 export function encodeRefMessage(message: RefMessage): string {

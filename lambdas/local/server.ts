@@ -1,5 +1,4 @@
 // Local mode: the dispatch, collect and api handlers in one process, on dynalite, with the built dashboard.
-import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +16,8 @@ import { logger } from '../logger.ts';
 import { ingestEvents } from '../core/ingest.ts';
 import { createIngestApp } from '../ingest/app.ts';
 import { documentClient, countersFromEnv, storesFromEnv } from '../stores/from-env.ts';
-import { LOCAL_TABLES, startLocalDynamo } from './dynamo.ts';
+import { openLocalDynamo } from './data-dir.ts';
+import { LOCAL_TABLES } from './dynamo.ts';
 import { InProcessQueue } from './queue.ts';
 
 const DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -61,8 +61,7 @@ export function localSettingsFromEnv(env: Env): LocalSettings {
 export async function startLocal(env: Env): Promise<LocalPullwatch> {
   const settings = localSettingsFromEnv(env);
   const sources = sourceContextFromEnv(env);
-  await mkdir(settings.dataDir, { recursive: true });
-  const dynamo = await startLocalDynamo(settings.dataDir);
+  const dynamo = await openLocalDynamo(settings.dataDir, { create: true, busyAdvice: 'stop that process (npm run collect, npm run repos) first' });
 
   const localEnv = {
     REPOS_TABLE: LOCAL_TABLES.repos,

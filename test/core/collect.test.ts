@@ -114,6 +114,15 @@ describe('collectMessage', () => {
     ]);
   });
 
+  it('records outcomes on the item as it was typed', async () => {
+    const ok = harness(async () => ({ samples: [sample('library/nginx')] }));
+    await collectMessage({ ref: 'dockerhub:library/nginx', item: 'nginx' }, ok.deps);
+    expect(ok.successes).toEqual(['nginx']);
+    const failed = harness(failing('not_found'));
+    await collectMessage({ ref: 'dockerhub:library/nginx', item: 'nginx' }, failed.deps);
+    expect(failed.errors.map(([ref]) => ref)).toEqual(['nginx']);
+  });
+
   it('records an invalid ref on its item instead of fetching', async () => {
     const h = harness(async () => {
       throw new Error('must not fetch');

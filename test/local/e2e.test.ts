@@ -88,6 +88,10 @@ describe('local mode end to end', () => {
     expect(summary.map((row) => row.name)).not.toContain('acme/missing');
   });
 
+  it('refuses a second process on the same DATA_DIR, saying why', async () => {
+    await expect(startLocalProcess({ PORT: '0', DATA_DIR: dataDir, POLL_INTERVAL: '0', DOCKERHUB_API_URL: hub.url })).rejects.toThrow(/exited with 1[\s\S]*locked by another process/);
+  });
+
   it('stops cleanly on SIGTERM and keeps its data for the next start', async () => {
     expect(await pullwatch.stop('SIGTERM')).toBe(0);
     nginxPulls = 1_300_000;
