@@ -223,7 +223,7 @@ export function createApiApp(deps: ApiDeps): Hono {
     const parsed = tryParseRef(`${c.req.param('registry')}:${path}`);
     if (!parsed.ok || parsed.ref.wildcard) throw new BadParameter('path', parsed.ok ? 'a badge is for one repository, not a wildcard' : parsed.error.reason);
     const windowName = c.req.query('window') ?? 'total';
-    if (!(windowName in BADGE_WINDOWS)) throw new BadParameter('window', `${JSON.stringify(windowName)} is not one of ${Object.keys(BADGE_WINDOWS).join(', ')}`);
+    if (!Object.hasOwn(BADGE_WINDOWS, windowName)) throw new BadParameter('window', `${JSON.stringify(windowName)} is not one of ${Object.keys(BADGE_WINDOWS).join(', ')}`);
     const window = windowName as keyof typeof BADGE_WINDOWS;
 
     const today = dayOf(now().toISOString());

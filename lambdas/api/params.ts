@@ -44,6 +44,11 @@ export function listParam(c: Context, name: string): string[] | undefined {
 export function timeRange(c: Context, now: Date, maxDays: number, defaultDays = 30): { from: Date; to: Date } {
   const to = c.req.query('to') ? parseTime('to', c.req.query('to')!, now, 'end') : now;
   const from = c.req.query('from') ? parseTime('from', c.req.query('from')!, now, 'start') : new Date(to.getTime() - (defaultDays - 1) * 86_400_000);
+  // Days are YYYY-MM-DD, and daily views also read a month before `from`: a range must lie within years 0001–9999
+  // (to=0000-01-01 would otherwise put its default `from`, 30 days earlier, in year -1).
+  for (const [name, edge] of [['to', to], [c.req.query('from') ? 'from' : 'to', from]] as const) {
+    if (edge.getUTCFullYear() < 1 || edge.getUTCFullYear() > 9999) throw new BadParameter(name, 'the range reaches outside the years 0001 to 9999');
+  }
   if (from.getTime() > to.getTime()) throw new BadParameter('from', `${c.req.query('from')} is after to (${to.toISOString()})`);
   if (to.getTime() - from.getTime() > maxDays * 86_400_000) throw new BadParameter('from', `the range is longer than ${maxDays} days`);
   return { from, to };

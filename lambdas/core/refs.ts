@@ -117,5 +117,7 @@ function validate(input: string, registry: Registry, rawPath: string): Ref {
   if (registry === 'registry' && segments.length < 1) fail('a self-hosted ref is host/name');
 
   const path = [...(host ? [host] : []), ...segments, ...(wildcard ? ['*'] : [])].join('/');
+  // Checked again once `library/` is added: a canonical ref must parse again, as dispatch re-reads stored refs.
+  if (new TextEncoder().encode(path).length > MAX_PATH_BYTES) fail(`path is longer than ${MAX_PATH_BYTES} bytes (as ${registry}:${path.slice(0, 40)}…)`);
   return { registry, path, wildcard };
 }

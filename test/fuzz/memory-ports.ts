@@ -1,0 +1,115 @@
+// In-memory RepoList, SeriesStore and RegistryCounters: the API's ports without a database, for fast fuzzing.
+import type { RecordedError, RegistryCounters, RepoList, RepositoryCounts, SeriesStore, TagCount, TrackedRepo, WriteReport } from '../../lambdas/core/ports.ts';
+import type { CountedEvent } from '../../lambdas/core/registry-events.ts';
+import { type Sample, type SeriesFilter, matchesFilter, seriesKey } from '../../lambdas/core/samples.ts';
+
+export class MemorySeries implements SeriesStore {
+  private readonly bySeries = new Map<string, Sample[]>();
+
+  async write(samples: readonly Sample[]): Promise<WriteReport> {
+    for (const sample of samples) {
+      const list = this.bySeries.get(seriesKey(sample)) ?? [];
+      list.push(sample);
+      list.sort((a, b) => (a.collectedAt < b.collectedAt ? -1 : 1));
+      this.bySeries.set(seriesKey(sample), list);
+    }
+    return { drops: [] };
+  }
+
+  async latest(): Promise<Sample[]> {
+    return this.series().map((samples) => samples.at(-1)!);
+  }
+
+  async daily(fromDay: string, toDay: string, filter?: SeriesFilter): Promise<Sample[]> {
+    return this.series(filter).flatMap((samples) => {
+      const lastOfDay = new Map<string, Sample>();
+      for (const sample of samples) {
+        const day = sample.collectedAt.slice(0, 10);
+        // Quay's daily actions keep the highest count of the day, lifetime counters the last reading.
+        const kept = lastOfDay.get(day);
+        if (day >= fromDay && day <= toDay && !(sample.measure && kept && kept.pullCount > sample.pullCount)) lastOfDay.set(day, sample);
+      }
+      return [...lastOfDay.values()];
+    });
+  }
+
+  async samples(from: string, to: string, filter?: SeriesFilter): Promise<Sample[]> {
+    return this.series(filter).flatMap((samples) => samples.filter((sample) => !sample.measure && sample.collectedAt >= from && sample.collectedAt < to));
+  }
+
+  async health(): Promise<void> {}
+
+  private series(filter?: SeriesFilter): Sample[][] {
+    return [...this.bySeries.keys()]
+      .sort()
+      .map((key) => this.bySeries.get(key)!)
+      .filter((samples) => matchesFilter(samples[0]!, filter));
+  }
+}
+
+export class MemoryRepos implements RepoList {
+  private readonly items = new Map<string, TrackedRepo>();
+
+  async list(): Promise<TrackedRepo[]> {
+    return [...this.items.values()].map((item) => ({ ...item }));
+  }
+
+  async add(refs: readonly string[]): Promise<string[]> {
+    const added = refs.filter((ref) => !this.items.has(ref));
+    for (const ref of added) this.items.set(ref, { ref, enabled: true });
+    return added;
+  }
+
+  async recordSuccess(ref: string, at: string): Promise<void> {
+    const item = this.items.get(ref);
+    if (item) this.items.set(ref, { ref, enabled: item.enabled, ...(item.label && { label: item.label }), lastSuccessAt: at });
+  }
+
+  async recordError(ref: string, error: RecordedError): Promise<void> {
+    const item = this.items.get(ref);
+    if (item) item.lastError = error;
+  }
+}
+
+export class MemoryCounters implements RegistryCounters {
+  private readonly seen = new Set<string>();
+  private readonly repos = new Map<string, RepositoryCounts>();
+  private readonly tagCounts = new Map<string, Map<string, TagCount>>();
+
+  async record(event: CountedEvent): Promise<boolean> {
+    if (this.seen.has(event.id)) return false;
+    this.seen.add(event.id);
+    const repo = this.repos.get(event.ref) ?? { ref: event.ref, pulls: 0, versionChecks: 0, pushes: 0, deletes: 0, pushers: [] };
+    if (event.kind === 'pull') {
+      repo.pulls++;
+      repo.firstPullAt ??= event.at;
+      repo.lastPullAt = event.at;
+    } else if (event.kind === 'version_check') repo.versionChecks++;
+    else if (event.kind === 'push') {
+      repo.pushes++;
+      repo.firstPushAt ??= event.at;
+      repo.lastPushAt = event.at;
+      if (event.actor && !repo.pushers.includes(event.actor)) repo.pushers.push(event.actor);
+    } else repo.deletes++;
+    this.repos.set(event.ref, repo);
+    if (event.tag && (event.kind === 'pull' || event.kind === 'version_check')) {
+      const tags = this.tagCounts.get(event.ref) ?? new Map<string, TagCount>();
+      const tag = tags.get(event.tag) ?? { tag: event.tag, pulls: 0, versionChecks: 0 };
+      if (event.kind === 'pull') {
+        tag.pulls++;
+        tag.lastPullAt = event.at;
+      } else tag.versionChecks++;
+      tags.set(event.tag, tag);
+      this.tagCounts.set(event.ref, tags);
+    }
+    return true;
+  }
+
+  async repository(ref: string): Promise<RepositoryCounts | undefined> {
+    return this.repos.get(ref);
+  }
+
+  async tags(ref: string): Promise<TagCount[]> {
+    return [...(this.tagCounts.get(ref)?.values() ?? [])];
+  }
+}
