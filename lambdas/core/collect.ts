@@ -3,7 +3,7 @@ import type { RefMessage } from './dispatch.ts';
 import { PERMANENT_KINDS, RefError, UpstreamError } from './errors.ts';
 import type { CountDrop, RecordedError, RefQueue, RepoList, SeriesStore } from './ports.ts';
 import { type Ref, parseRef, refString } from './refs.ts';
-import { seriesKey } from './samples.ts';
+import { seriesKey, uniqueSamples } from './samples.ts';
 import { type Collected, UnsupportedRefError } from './sources/index.ts';
 
 /** SQS's longest message delay. */
@@ -51,11 +51,12 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
     return { status: 'failed', error: failure.error, retry: failure.retry };
   }
 
-  const { drops } = await deps.series.write(collected.samples);
+  const samples = uniqueSamples(collected.samples);
+  const { drops } = await deps.series.write(samples);
 
   // A single repository's canonical ref is its series key. Covered refs the listing did not show
   // (private, or past an anonymous cap) are collected on their own.
-  const listed = new Set(collected.samples.map(seriesKey));
+  const listed = new Set(samples.map(seriesKey));
   const coveredUnlisted = (message.covers ?? []).filter((covered) => !listed.has(covered));
   const skip = new Set(message.skip);
   const expand = [...new Set([...(collected.expand ?? []).filter((child) => !skip.has(child)), ...coveredUnlisted])];
@@ -65,7 +66,7 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
   for (const covered of message.covers ?? []) {
     if (listed.has(covered)) await deps.repos.recordSuccess(covered, at);
   }
-  return { status: 'stored', samples: collected.samples.length, expanded: expand.length, warnings: collected.warnings ?? [], drops };
+  return { status: 'stored', samples: samples.length, expanded: expand.length, warnings: collected.warnings ?? [], drops };
 }
 
 /** Failures show on the ref's own item and, for a ref found behind a wildcard, on the wildcard's item. */

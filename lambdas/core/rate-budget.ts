@@ -16,7 +16,8 @@ export interface RateBudgetOptions {
   maxInlineWaitMs: number;
 }
 
-const DEFAULT_OPTIONS: RateBudgetOptions = { reserve: 3, lowWater: 20, maxInlineWaitMs: 10_000 };
+/** The reserve covers the requests one collector may have in flight (2 batches of 10) that no answer counts yet. */
+const DEFAULT_OPTIONS: RateBudgetOptions = { reserve: 20, lowWater: 40, maxInlineWaitMs: 10_000 };
 
 export class RateBudget {
   private remaining: number | undefined;
@@ -32,8 +33,16 @@ export class RateBudget {
     const remaining = headers.get('x-ratelimit-remaining');
     const reset = headers.get('x-ratelimit-reset');
     if (remaining === null || reset === null || !/^\d+$/.test(remaining.trim()) || !/^\d+$/.test(reset.trim())) return;
-    this.remaining = Number(remaining);
-    this.resetAt = Number(reset) * 1000;
+    const left = Number(remaining);
+    const resetAt = Number(reset) * 1000;
+    // Answers to parallel requests arrive out of order, and each counts only the requests that reached the
+    // registry before it: within one window the lowest count is the truest. A later reset opens a new window.
+    if (this.remaining !== undefined && resetAt <= this.resetAt) {
+      this.remaining = Math.min(this.remaining, left);
+    } else {
+      this.remaining = left;
+      this.resetAt = resetAt;
+    }
   }
 
   beforeRequest(now: number): BudgetDecision {

@@ -52,3 +52,11 @@ export function candidateKeys(filter: SeriesFilter = {}): string[] | undefined {
   );
   return [...new Set(keys)];
 }
+
+/**
+ * One sample per repository and time, the last one given winning: a repository that moves between two pages of a
+ * listing while they are read comes back twice, and stores refuse one write holding the same key twice.
+ */
+export function uniqueSamples(samples: readonly Sample[]): Sample[] {
+  return [...new Map(samples.map((sample) => [`${seriesKey(sample)} ${sample.collectedAt}`, sample])).values()];
+}

@@ -105,6 +105,12 @@ describe('collectMessage', () => {
     expect(transient.sent).toEqual([]);
   });
 
+  it('writes a repository listed twice (it moved between two pages) once', async () => {
+    const h = harness(async () => ({ samples: [sample('org/a', 5), sample('org/b', 6), sample('org/a', 7)] }));
+    expect(await collectMessage({ ref: 'dockerhub:org/*' }, h.deps)).toMatchObject({ status: 'stored', samples: 2 });
+    expect(h.written).toEqual([sample('org/a', 7), sample('org/b', 6)]);
+  });
+
   it('shows the failure of a ref found behind a wildcard on the wildcard too', async () => {
     const h = harness(failing('format_changed'));
     await collectMessage({ ref: 'ghcr:o/a', parent: 'ghcr:o/*' }, h.deps);

@@ -31,6 +31,15 @@ describe('RateBudget', () => {
     expect(budget.beforeRequest(NOW)).toEqual({ waitMs: 4_000 });
   });
 
+  it('trusts the lowest count of a window when answers to parallel requests arrive out of order', () => {
+    const budget = new RateBudget({ reserve: 3, lowWater: 20, maxInlineWaitMs: 10_000 });
+    budget.observe(announced(2, 45));
+    budget.observe(announced(30, 45));
+    expect(budget.beforeRequest(NOW)).toEqual({ retryAt: NOW + 45_000 });
+    budget.observe(announced(150, 105));
+    expect(budget.beforeRequest(NOW)).toEqual({});
+  });
+
   it('forgets a budget whose reset has passed, and ignores malformed headers', () => {
     const budget = new RateBudget();
     budget.observe(announced(0, 10));
