@@ -1,8 +1,9 @@
-// `npm run bench`: runs every benchmark and prints one JSON report.
+// `npm run bench`: runs every benchmark and prints one JSON report (`-- --rate-limited` adds the slow one).
 import { benchApi } from './api.ts';
 import { benchDashboard } from './dashboard.ts';
 import { benchIngest } from './ingest.ts';
-import { benchPoll } from './poll.ts';
+import { benchLoad } from './load.ts';
+import { benchPoll, benchRateLimitedPoll } from './poll.ts';
 
 const report = {
   node: process.version,
@@ -12,5 +13,8 @@ const report = {
   api: await benchApi(),
   ingest: await benchIngest(),
   dashboard: await benchDashboard(),
+  load: await benchLoad(),
+  // 1,000 refs at 180 requests a minute take more than 5 minutes by construction: only on request.
+  ...(process.argv.includes('--rate-limited') && { rateLimitedPoll: await benchRateLimitedPoll() }),
 };
 console.log(JSON.stringify(report, null, 2));
