@@ -73,3 +73,9 @@ export async function openPage(browser: Browser, options: PageOptions = {}): Pro
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   return { page, context, problems };
 }
+
+/** Closes a page's context; routes still answering in flight are dropped instead of failing after the test. */
+export async function closePage(watched: WatchedPage): Promise<void> {
+  await watched.context.unrouteAll({ behavior: 'ignoreErrors' });
+  await watched.context.close();
+}

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DailyRow, SummaryRow, TrendRow } from '../../web/src/api.ts';
 import { json } from '../fakes/upstream.ts';
-import { type WatchedPage, chromiumMissing, launchChromium, openPage } from './browser.ts';
+import { type WatchedPage, chromiumMissing, closePage, launchChromium, openPage } from './browser.ts';
 import { deployedContentSecurityPolicy } from './csp.ts';
 import { type DashboardFixture, SHOWCASE, breakGhcrPage, startDashboard } from './fixture.ts';
 
@@ -42,7 +42,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
   afterEach(async () => {
     // Every page ran under the deployed CSP: nothing may have been blocked, nothing may have logged an error.
     const problems = opened.flatMap((one) => one.problems);
-    await Promise.all(opened.splice(0).map((one) => one.context.close()));
+    await Promise.all(opened.splice(0).map(closePage));
     expect(problems).toEqual([]);
   });
 
@@ -234,7 +234,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await watched.page.locator('#dashboard').waitFor();
     await watched.page.evaluate(() => document.body.setAttribute('style', 'color: red'));
     await expect.poll(() => watched.problems.join('\n')).toContain('CSP violation: style-src');
-    await watched.context.close();
+    await closePage(watched);
   });
 
   it('shows an error state when the API cannot be reached, and recovers on retry', async () => {
@@ -251,7 +251,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await page.locator('#dashboard').waitFor();
     // The aborted requests log "Failed to load resource" by design; nothing else may show up (no uncaught rejection).
     expect(watched.problems.filter((problem) => !problem.includes('Failed to load resource'))).toEqual([]);
-    await watched.context.close();
+    await closePage(watched);
   });
 
   it('fits a phone: no horizontal scroll of the page at 375 px, the table scrolls inside its box', async () => {
