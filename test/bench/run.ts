@@ -1,5 +1,6 @@
 // `npm run bench`: runs every benchmark and prints one JSON report (`-- --rate-limited` adds the slow one).
 import { benchApi } from './api.ts';
+import { benchBundles } from './bundles.ts';
 import { benchDashboard } from './dashboard.ts';
 import { benchIngest } from './ingest.ts';
 import { benchLoad } from './load.ts';
@@ -10,6 +11,7 @@ const report = {
   poll: {
     tenOwnersOf150PlusExplicit200: await benchPoll({ owners: 10, reposPerOwner: 150, explicitRefs: 200 }),
   },
+  bundles: await benchBundles(),
   api: await benchApi(),
   ingest: await benchIngest(),
   dashboard: await benchDashboard(),

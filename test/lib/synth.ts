@@ -1,5 +1,5 @@
 // Synthesizes the whole pullwatch app the way bin/app.ts does, in a throw-away outdir, and returns what tests assert on.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -19,6 +19,8 @@ export interface SynthOptions {
   readonly bundle?: boolean;
   /** Also run aws-cdk-lib's built-in CloudFormation template validation, as `cdk synth` does (about 3 s on first use). */
   readonly validateTemplate?: boolean;
+  /** With `bundle`: copy each function's index.mjs here as `<construct id>.mjs` (lowercase) before the outdir goes. */
+  readonly copyBundlesTo?: string;
 }
 
 /** A finding a validation plugin (cdk-nag, CloudFormation validation) reported and nobody acknowledged. */
@@ -87,6 +89,7 @@ export function synthesize(options: SynthOptions = {}): Synthesis {
       bundles[fn.node.path] = Object.fromEntries(
         readdirSync(assetDir).map((file) => [file, statSync(join(assetDir, file)).size]),
       );
+      if (options.copyBundlesTo) copyFileSync(join(assetDir, 'index.mjs'), join(options.copyBundlesTo, `${fn.node.id.toLowerCase()}.mjs`));
     }
 
     const template = Template.fromJSON(assembly.getStackByName(stack.stackName).template);
