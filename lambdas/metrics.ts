@@ -12,6 +12,8 @@ export const METRIC_NAMES = {
   collectFailed: 'CollectFailed',
   samplesWritten: 'SamplesWritten',
   pullCountDrops: 'PullCountDrops',
+  webhookEventsCounted: 'WebhookEventsCounted',
+  apiServerErrors: 'ApiServerErrors',
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];

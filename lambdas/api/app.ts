@@ -9,6 +9,7 @@ import { compactNumber } from '../core/render/numbers.ts';
 import { prometheusText } from '../core/render/prometheus.ts';
 import { type SeriesFilter, matchesFilter, seriesKey } from '../core/samples.ts';
 import { logger } from '../logger.ts';
+import { type HandlerMetrics, METRIC_NAMES } from '../metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { BadParameter, MAX_HOURLY_RANGE_DAYS, dayRange, seriesFilter, timeRange } from './params.ts';
 import { respondRows } from './respond.ts';
@@ -21,6 +22,7 @@ export interface ApiDeps {
   counters?: Pick<RegistryCounters, 'repository' | 'tags'>;
   pollMinutes: number;
   now?: () => Date;
+  metrics?: HandlerMetrics;
 }
 
 /** Upper bound on how stale a cached answer may be, whatever the poll interval. */
@@ -249,6 +251,8 @@ export function createApiApp(deps: ApiDeps): Hono {
   app.onError((error, c) => {
     if (error instanceof BadParameter) return c.json({ error: error.message, parameter: error.parameter }, 400);
     logger.error('request failed', { path: c.req.path, error });
+    deps.metrics?.count(METRIC_NAMES.apiServerErrors, 1);
+    deps.metrics?.flush();
     return c.json({ error: 'internal error; the server log has the details' }, 500);
   });
   return app;

@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { IngestResult } from '../core/ingest.ts';
 import { ENVELOPE_CONTENT_TYPES, EnvelopeError, type RegistryEvent, parseEnvelope } from '../core/registry-events.ts';
 import { logger } from '../logger.ts';
+import { type HandlerMetrics, METRIC_NAMES } from '../metrics.ts';
 
 export const INGEST_PATH = '/api/ingest/registry';
 export const MAX_ENVELOPE_BYTES = 1024 * 1024;
@@ -13,6 +14,7 @@ export interface IngestAppDeps {
   ingest: (events: RegistryEvent[]) => Promise<IngestResult>;
   /** The bearer token the registry must send; undefined turns the endpoint off. */
   token: string | undefined;
+  metrics?: HandlerMetrics;
 }
 
 /** Compares digests, so neither the token's length nor its content leaks through timing. */
@@ -48,6 +50,9 @@ export function createIngestApp(deps: IngestAppDeps): Hono {
       }
       const result = await deps.ingest(events);
       logger.info('registry notifications ingested', { ...result });
+      const counted = Object.values(result.counted).reduce((sum, n) => sum + n, 0);
+      deps.metrics?.count(METRIC_NAMES.webhookEventsCounted, counted);
+      deps.metrics?.flush();
       return c.json(result);
     },
   );

@@ -7,6 +7,7 @@ import { DynamoRegistryCounters } from '../stores/dynamodb/counters-table.ts';
 import { DynamoRepoList } from '../stores/dynamodb/repo-table.ts';
 import { documentClient } from '../stores/from-env.ts';
 import { readSecretString } from '../stores/secrets.ts';
+import { createLambdaMetrics } from '../metrics.ts';
 import { createIngestApp } from './app.ts';
 
 type LambdaHandler = ReturnType<typeof handle>;
@@ -20,7 +21,13 @@ async function createLambdaHandler(): Promise<LambdaHandler> {
   const token = await readSecretString(new SecretsManagerClient({}), requireEnv(process.env, 'INGEST_TOKEN_SECRET'));
   const registryName = process.env.REGISTRY_NAME || undefined;
   const trackedRefs = new Set<string>();
-  return handle(createIngestApp({ token, ingest: (events) => ingestEvents(events, { counters, repos, trackedRefs, ...(registryName && { registryName }) }) }));
+  return handle(
+    createIngestApp({
+      token,
+      ingest: (events) => ingestEvents(events, { counters, repos, trackedRefs, ...(registryName && { registryName }) }),
+      metrics: createLambdaMetrics(),
+    }),
+  );
 }
 
 export const handler: LambdaHandler = async (event, context) => {
