@@ -5,7 +5,8 @@ import { planDispatch } from '../core/dispatch.ts';
 import type { RefQueue, RepoList } from '../core/ports.ts';
 import { logger } from '../logger.ts';
 import { createLambdaMetrics, type HandlerMetrics, METRIC_NAMES } from '../metrics.ts';
-import { storesFromEnv } from '../stores/from-env.ts';
+import { documentClient } from '../stores/dynamodb/client.ts';
+import { DynamoRepoList } from '../stores/dynamodb/repo-table.ts';
 import { SqsRefQueue } from '../stores/sqs-queue.ts';
 
 export interface DispatchResult {
@@ -29,7 +30,7 @@ let lambdaHandler: (() => Promise<DispatchResult>) | undefined;
 
 export const handler = (): Promise<DispatchResult> => {
   lambdaHandler ??= createDispatchHandler({
-    repos: storesFromEnv(process.env).repos,
+    repos: new DynamoRepoList(documentClient(), requireEnv(process.env, 'REPOS_TABLE')),
     queue: new SqsRefQueue(new SQSClient({}), requireEnv(process.env, 'QUEUE_URL')),
     metrics: createLambdaMetrics(),
   });

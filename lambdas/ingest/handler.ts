@@ -5,7 +5,7 @@ import { requireEnv } from '../core/config.ts';
 import { ingestEvents } from '../core/ingest.ts';
 import { DynamoRegistryCounters } from '../stores/dynamodb/counters-table.ts';
 import { DynamoRepoList } from '../stores/dynamodb/repo-table.ts';
-import { documentClient } from '../stores/from-env.ts';
+import { documentClient } from '../stores/dynamodb/client.ts';
 import { readSecretString } from '../stores/secrets.ts';
 import { createLambdaMetrics } from '../metrics.ts';
 import { createIngestApp } from './app.ts';

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { RepoStore } from '../core/repo-commands.ts';
 import { DynamoRepoList } from '../stores/dynamodb/repo-table.ts';
-import { documentClient } from '../stores/from-env.ts';
+import { documentClient } from '../stores/dynamodb/client.ts';
 import { LOCAL_TABLES, type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 
 /** Where startLocalDynamo keeps dynalite's LevelDB inside DATA_DIR. */

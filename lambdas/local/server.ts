@@ -15,7 +15,8 @@ import { createDispatchHandler, type DispatchResult } from '../dispatch/handler.
 import { logger } from '../logger.ts';
 import { ingestEvents } from '../core/ingest.ts';
 import { createIngestApp } from '../ingest/app.ts';
-import { documentClient, countersFromEnv, storesFromEnv } from '../stores/from-env.ts';
+import { documentClient } from '../stores/dynamodb/client.ts';
+import { countersFromEnv, storesFromEnv } from '../stores/from-env.ts';
 import { openLocalDynamo } from './data-dir.ts';
 import { LOCAL_TABLES } from './dynamo.ts';
 import { InProcessQueue } from './queue.ts';

@@ -1,10 +1,10 @@
 // Chooses the store adapters once, at start-up, from the environment the stack (or local mode) sets.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfigError, type Env, requireEnv, retentionDaysFromEnv } from '../core/config.ts';
 import type { RegistryCounters, RepoList, SeriesStore } from '../core/ports.ts';
+import { documentClient } from './dynamodb/client.ts';
 import { DynamoRegistryCounters } from './dynamodb/counters-table.ts';
 import { DynamoRepoList } from './dynamodb/repo-table.ts';
 import { DynamoSeriesStore } from './dynamodb/series-table.ts';
@@ -13,10 +13,6 @@ import { TimestreamSeriesStore } from './timestream/series.ts';
 export interface Stores {
   repos: RepoList;
   series: SeriesStore;
-}
-
-export function documentClient(client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 /** `SERIES_STORE=dynamodb` reads `SERIES_TABLE`; `timestream` reads `TIMESTREAM_DATABASE` and `TIMESTREAM_TABLE`. */

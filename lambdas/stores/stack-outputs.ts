@@ -4,7 +4,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RepoStore } from '../core/repo-commands.ts';
 import { DynamoRepoList } from './dynamodb/repo-table.ts';
-import { documentClient } from './from-env.ts';
+import { documentClient } from './dynamodb/client.ts';
 
 /** The stack output naming the repos table (lib/pullwatch-stack.ts). */
 export const REPOS_TABLE_OUTPUT = 'ReposTableName';

@@ -2,7 +2,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_TABLES, startLocalDynamo } from '../../lambdas/local/dynamo.ts';
 import { LATEST_PARTITION, MONTH_PARTITION_PREFIX } from '../../lambdas/stores/dynamodb/schema.ts';
-import { documentClient } from '../../lambdas/stores/from-env.ts';
+import { documentClient } from '../../lambdas/stores/dynamodb/client.ts';
 
 /**
  * Writes, per repository, its month items (one reading a day at 06:00 UTC) and its latest item straight into the

@@ -17,7 +17,7 @@ import {
   renderReport,
 } from '../../lambdas/local/collect-once.ts';
 import { LOCAL_TABLES, startLocalDynamo } from '../../lambdas/local/dynamo.ts';
-import { documentClient } from '../../lambdas/stores/from-env.ts';
+import { documentClient } from '../../lambdas/stores/dynamodb/client.ts';
 import { installFakeDockerHub } from '../fakes/dockerhub.ts';
 import { type FakeUpstream, startFakeUpstream } from '../fakes/upstream.ts';
 import { startLocalProcess } from '../local/process.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, startLocalDynamo } from '../../lambdas/local/dynamo.ts';
-import { documentClient } from '../../lambdas/stores/from-env.ts';
+import { documentClient } from '../../lambdas/stores/dynamodb/client.ts';
 import type { FakeUpstream } from '../fakes/upstream.ts';
 import { startLocalProcess } from '../local/process.ts';
 import { startTestDynamo } from '../stores/dynalite.ts';

@@ -15,7 +15,7 @@ import type { Sample } from '../../lambdas/core/samples.ts';
 import { LOCAL_TABLES, startLocalDynamo } from '../../lambdas/local/dynamo.ts';
 import { LATEST_PARTITION, MONTH_PARTITION_PREFIX } from '../../lambdas/stores/dynamodb/schema.ts';
 import { DynamoSeriesStore } from '../../lambdas/stores/dynamodb/series-table.ts';
-import { documentClient } from '../../lambdas/stores/from-env.ts';
+import { documentClient } from '../../lambdas/stores/dynamodb/client.ts';
 import { type FakeUpstream, dockerHubRepository, json, startFakeUpstream } from '../fakes/upstream.ts';
 import { type LocalProcess, eventually, startLocalProcess } from '../local/process.ts';
 

@@ -27,7 +27,7 @@ import type { Sample } from '../../lambdas/core/samples.ts';
 import { LOCAL_TABLES, startLocalDynamo } from '../../lambdas/local/dynamo.ts';
 import { type LocalPullwatch, localSettingsFromEnv, startLocal } from '../../lambdas/local/server.ts';
 import { DynamoSeriesStore } from '../../lambdas/stores/dynamodb/series-table.ts';
-import { documentClient } from '../../lambdas/stores/from-env.ts';
+import { documentClient } from '../../lambdas/stores/dynamodb/client.ts';
 import { type FakeUpstream, startFakeUpstream } from '../fakes/upstream.ts';
 import { type Answer, type FaultyHub, type ServedAnswer, expectedKind, installFaultyHub } from './faulty-hub.ts';
 

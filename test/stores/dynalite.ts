@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalDynamo, startLocalDynamo } from '../../lambdas/local/dynamo.ts';
-import { documentClient } from '../../lambdas/stores/from-env.ts';
+import { documentClient } from '../../lambdas/stores/dynamodb/client.ts';
 
 export async function startTestDynamo(): Promise<LocalDynamo & { doc: ReturnType<typeof documentClient> }> {
   const dir = await mkdtemp(join(tmpdir(), 'pullwatch-dynamo-'));

@@ -11,7 +11,7 @@ import { LOCAL_TABLES, startLocalDynamo } from '../../lambdas/local/dynamo.ts';
 import { type LocalPullwatch, startLocal } from '../../lambdas/local/server.ts';
 import { DynamoRepoList } from '../../lambdas/stores/dynamodb/repo-table.ts';
 import { DynamoSeriesStore } from '../../lambdas/stores/dynamodb/series-table.ts';
-import { documentClient } from '../../lambdas/stores/from-env.ts';
+import { documentClient } from '../../lambdas/stores/dynamodb/client.ts';
 import { installFakeDockerHub } from '../fakes/dockerhub.ts';
 import { type FakeUpstream, json, startFakeUpstream } from '../fakes/upstream.ts';
 
