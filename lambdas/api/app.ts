@@ -11,7 +11,7 @@ import { type SeriesFilter, matchesFilter, seriesKey } from '../core/samples.ts'
 import { logger } from '../logger.ts';
 import { type HandlerMetrics, METRIC_NAMES } from '../metrics.ts';
 import { openApiDocument } from './openapi.ts';
-import { BadParameter, MAX_HOURLY_RANGE_DAYS, dayRange, seriesFilter, timeRange } from './params.ts';
+import { BadParameter, MAX_HOURLY_RANGE_DAYS, dayRange, parseDay, seriesFilter, timeRange } from './params.ts';
 import { respondRows } from './respond.ts';
 import { cumulativeByName, deltasByName, groupBySeries, readDailySeries } from './views.ts';
 
@@ -162,10 +162,8 @@ export function createApiApp(deps: ApiDeps): Hono {
 
   app.get('/api/snapshot', async (c) => {
     const filter = seriesFilter(c);
-    const date = c.req.query('date') ?? latestDay((await deps.series.latest()).map((sample) => sample.collectedAt)) ?? dayOf(now().toISOString());
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
-      throw new BadParameter('date', `${JSON.stringify(date)} is not a calendar date (YYYY-MM-DD)`);
-    }
+    const asked = c.req.query('date');
+    const date = asked !== undefined ? parseDay('date', asked) : (latestDay((await deps.series.latest()).map((sample) => sample.collectedAt)) ?? dayOf(now().toISOString()));
     const rows = (await deps.series.daily(date, date, filter)).map((sample) => ({
       timestamp: sample.collectedAt,
       registry: sample.registry,

@@ -59,14 +59,22 @@ export function dayRange(c: Context, now: Date, defaultDays = 30): DayRange {
   return { fromDay: from.toISOString().slice(0, 10), toDay: to.toISOString().slice(0, 10) };
 }
 
+/** A `YYYY-MM-DD` that names a real day (not 2026-02-30). */
+export function parseDay(name: string, text: string): string {
+  const day = DAY.test(text) ? new Date(`${text}T00:00:00.000Z`) : undefined;
+  if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) {
+    throw new BadParameter(name, `${JSON.stringify(text)} is not a calendar date (YYYY-MM-DD)`);
+  }
+  return text;
+}
+
 function parseTime(name: string, text: string, now: Date, edge: 'start' | 'end'): Date {
   const value = text.trim();
   if (value === 'now') return now;
   const relative = RELATIVE.exec(value.replace(/^now-/, ''));
   if (relative) return new Date(now.getTime() - Number(relative[1]) * RELATIVE_UNIT_MS[relative[2] as keyof typeof RELATIVE_UNIT_MS]);
   if (DAY.test(value)) {
-    const day = new Date(`${value}T00:00:00.000Z`);
-    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) throw new BadParameter(name, `${value} is not a calendar date`);
+    const day = new Date(`${parseDay(name, value)}T00:00:00.000Z`);
     return edge === 'start' ? day : new Date(day.getTime() + 86_400_000 - 1);
   }
   // Grafana sends epoch milliseconds for ${__from} and ${__to}.

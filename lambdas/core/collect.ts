@@ -4,7 +4,7 @@ import { PERMANENT_KINDS, RefError, UpstreamError } from './errors.ts';
 import type { CountDrop, RecordedError, RefQueue, RepoList, SeriesStore } from './ports.ts';
 import { type Ref, parseRef, refString } from './refs.ts';
 import { seriesKey, uniqueSamples } from './samples.ts';
-import { type Collected, UnsupportedRefError } from './sources/index.ts';
+import type { Collected } from './sources/index.ts';
 
 /** SQS's longest message delay. */
 export const MAX_DELAY_SECONDS = 900;
@@ -84,6 +84,5 @@ function describeFailure(error: unknown, at: string): { error: RecordedError; re
     };
   }
   if (error instanceof RefError) return { error: { kind: 'invalid_ref', message: error.message, at }, retry: false };
-  if (error instanceof UnsupportedRefError) return { error: { kind: 'unsupported', message: error.message, at }, retry: false };
   throw error;
 }

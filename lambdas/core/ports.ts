@@ -4,7 +4,7 @@ import type { UpstreamErrorKind } from './errors.ts';
 import type { CountedEvent } from './registry-events.ts';
 import type { Sample, SeriesFilter } from './samples.ts';
 
-export type RecordedErrorKind = UpstreamErrorKind | 'invalid_ref' | 'unsupported';
+export type RecordedErrorKind = UpstreamErrorKind | 'invalid_ref';
 
 export interface RecordedError {
   kind: RecordedErrorKind;

@@ -17,10 +17,6 @@ export interface Collected {
   warnings?: string[];
 }
 
-export class UnsupportedRefError extends Error {
-  override readonly name = 'UnsupportedRefError';
-}
-
 export async function collectFromSource(ref: Ref, ctx: SourceContext): Promise<Collected> {
   const owner = ref.path.split('/')[0]!;
   switch (ref.registry) {

@@ -32,19 +32,8 @@ export class DynamoRepoList implements EditableRepoList {
     return added;
   }
 
-  async setEnabled(ref: string, enabled: boolean): Promise<boolean> {
-    return ifTracked(
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [REPOS_PARTITION_KEY]: ref },
-          UpdateExpression: 'SET enabled = :enabled',
-          ConditionExpression: 'attribute_exists(#ref)',
-          ExpressionAttributeNames: { '#ref': REPOS_PARTITION_KEY },
-          ExpressionAttributeValues: { ':enabled': enabled },
-        }),
-      ),
-    );
+  setEnabled(ref: string, enabled: boolean): Promise<boolean> {
+    return this.updateTracked(ref, 'SET enabled = :enabled', { ':enabled': enabled });
   }
 
   async remove(ref: string): Promise<boolean> {
@@ -61,30 +50,24 @@ export class DynamoRepoList implements EditableRepoList {
   }
 
   async recordSuccess(ref: string, at: string): Promise<void> {
-    await ifTracked(
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [REPOS_PARTITION_KEY]: ref },
-          UpdateExpression: 'SET last_success_at = :at REMOVE last_error',
-          ConditionExpression: 'attribute_exists(#ref)',
-          ExpressionAttributeNames: { '#ref': REPOS_PARTITION_KEY },
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      ),
-    );
+    await this.updateTracked(ref, 'SET last_success_at = :at REMOVE last_error', { ':at': at });
   }
 
   async recordError(ref: string, error: RecordedError): Promise<void> {
-    await ifTracked(
+    await this.updateTracked(ref, 'SET last_error = :error', { ':error': error });
+  }
+
+  /** Updates a tracked item only: false when the ref is not (or no longer) tracked, never a new item. */
+  private updateTracked(ref: string, updateExpression: string, values: Record<string, unknown>): Promise<boolean> {
+    return ifTracked(
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [REPOS_PARTITION_KEY]: ref },
-          UpdateExpression: 'SET last_error = :error',
+          UpdateExpression: updateExpression,
           ConditionExpression: 'attribute_exists(#ref)',
           ExpressionAttributeNames: { '#ref': REPOS_PARTITION_KEY },
-          ExpressionAttributeValues: { ':error': error },
+          ExpressionAttributeValues: values,
         }),
       ),
     );

@@ -8,6 +8,7 @@ import {
   type _Record,
   WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
+import { addDays } from '../../core/history.ts';
 import type { SeriesStore, WriteReport } from '../../core/ports.ts';
 import type { Registry } from '../../core/refs.ts';
 import type { Sample, SeriesFilter } from '../../core/samples.ts';
@@ -129,7 +130,7 @@ export function dailyQuery(target: TimestreamTarget, fromDay: string, toDay: str
     'SELECT registry, repo, measure_name, max(time) AS collected_at, max_by(pull_count, time) AS pull_count',
     `FROM ${quoteIdentifier(target.database)}.${quoteIdentifier(target.table)}`,
     `WHERE measure_name IN ('${MEASURE_NAMES.pulls}', '${MEASURE_NAMES.daily_actions}')`,
-    `  AND time >= from_iso8601_date(${quoteString(fromDay)}) AND time < from_iso8601_date(${quoteString(dayAfter(toDay))})`,
+    `  AND time >= from_iso8601_date(${quoteString(fromDay)}) AND time < from_iso8601_date(${quoteString(addDays(toDay, 1))})`,
     ...filterClauses(filter),
     'GROUP BY registry, repo, measure_name, bin(time, 1d)',
     'ORDER BY registry, repo, collected_at',
@@ -170,10 +171,6 @@ function selectsNothing(filter: SeriesFilter): boolean {
 function missingColumn(error: unknown): string | undefined {
   if ((error as Error | undefined)?.name !== 'ValidationException') return undefined;
   return /Column '(\w+)' does not exist/.exec((error as Error).message)?.[1];
-}
-
-function dayAfter(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 function quoteString(value: string): string {
