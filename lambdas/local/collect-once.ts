@@ -10,7 +10,7 @@ import { createDispatchHandler } from '../dispatch/handler.ts';
 import { documentClient } from '../stores/dynamodb/client.ts';
 import { countersFromEnv, storesFromEnv } from '../stores/from-env.ts';
 import { openLocalDynamo } from './data-dir.ts';
-import { LOCAL_TABLES } from './dynamo.ts';
+import { localStoreEnv } from './dynamo.ts';
 import { InProcessQueue } from './queue.ts';
 import { localSettingsFromEnv } from './server.ts';
 
@@ -69,7 +69,7 @@ export async function collectOnce(env: Env, options: CollectOnceOptions = {}): P
   });
   let queue: InProcessQueue | undefined;
   try {
-    const localEnv = { REPOS_TABLE: LOCAL_TABLES.repos, SERIES_STORE: 'dynamodb', SERIES_TABLE: LOCAL_TABLES.series, COUNTERS_TABLE: LOCAL_TABLES.counters };
+    const localEnv = localStoreEnv(env);
     const doc = documentClient(dynamo.client);
     const { repos, series } = storesFromEnv(localEnv, doc);
     const counters = countersFromEnv(localEnv, doc)!;
@@ -90,7 +90,7 @@ export async function collectOnce(env: Env, options: CollectOnceOptions = {}): P
     const runQueue: InProcessQueue = new InProcessQueue({
       deliver: (event) => collectHandler(event),
       maxReceives: DEFAULTS.maxReceives,
-      redeliveryMs: DEFAULTS.localRedeliveryMs,
+      redeliveryMs: settings.redeliveryMs,
     });
     queue = runQueue;
     const collectHandler = createCollectHandler({

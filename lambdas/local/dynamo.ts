@@ -4,9 +4,21 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import type { Env } from '../core/config.ts';
 import { countersTableDefinition, reposTableDefinition, seriesTableDefinition } from '../stores/dynamodb/schema.ts';
 
 export const LOCAL_TABLES = { repos: 'pullwatch-repos', series: 'pullwatch-series', counters: 'pullwatch-counters' } as const;
+
+/** The store environment the stack gives the functions, pointed at local mode's tables. */
+export function localStoreEnv(env: Env): Env {
+  return {
+    REPOS_TABLE: LOCAL_TABLES.repos,
+    SERIES_STORE: 'dynamodb',
+    SERIES_TABLE: LOCAL_TABLES.series,
+    COUNTERS_TABLE: LOCAL_TABLES.counters,
+    RETENTION_DAYS: env.RETENTION_DAYS,
+  };
+}
 
 export interface LocalDynamo {
   client: DynamoDBClient;

@@ -18,7 +18,7 @@ import { createIngestApp } from '../ingest/app.ts';
 import { documentClient } from '../stores/dynamodb/client.ts';
 import { countersFromEnv, storesFromEnv } from '../stores/from-env.ts';
 import { openLocalDynamo } from './data-dir.ts';
-import { LOCAL_TABLES } from './dynamo.ts';
+import { localStoreEnv } from './dynamo.ts';
 import { InProcessQueue } from './queue.ts';
 
 const DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -64,13 +64,7 @@ export async function startLocal(env: Env): Promise<LocalPullwatch> {
   const sources = sourceContextFromEnv(env);
   const dynamo = await openLocalDynamo(settings.dataDir, { create: true, busyAdvice: 'stop that process (npm run collect, npm run repos) first' });
 
-  const localEnv = {
-    REPOS_TABLE: LOCAL_TABLES.repos,
-    SERIES_STORE: 'dynamodb',
-    SERIES_TABLE: LOCAL_TABLES.series,
-    COUNTERS_TABLE: LOCAL_TABLES.counters,
-    RETENTION_DAYS: env.RETENTION_DAYS,
-  };
+  const localEnv = localStoreEnv(env);
   const { repos, series } = storesFromEnv(localEnv, documentClient(dynamo.client));
   const counters = countersFromEnv(localEnv, documentClient(dynamo.client))!;
   const added = await repos.add(settings.initialRefs);
