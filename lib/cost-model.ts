@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { cacheSeconds } from '../lambdas/api/app.ts';
+import { typicalCacheSeconds } from '../lambdas/api/answers.ts';
 import { DEFAULTS } from '../lambdas/core/defaults.ts';
 import { PullwatchStack } from './pullwatch-stack.ts';
 import { type SeriesStoreKind, stackSettingsFromContext } from './settings.ts';
@@ -526,7 +526,7 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
   const fns = facts.functions;
 
   // --- Views → CloudFront → origin requests --------------------------------------------------------------------
-  const maxAge = cacheSeconds(facts.apiPollMinutes);
+  const maxAge = typicalCacheSeconds(facts.apiPollMinutes);
   const cf = facts.cloudfront;
   // CloudFront keeps an object for the origin's max-age, clamped by the cache policy's TTLs.
   const ttl = cf ? Math.min(cf.apiMaxTtl, Math.max(cf.apiMinTtl, maxAge)) : 0;

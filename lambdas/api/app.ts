@@ -1,23 +1,28 @@
-// The query API as a Hono app: served by the api Lambda in AWS and by @hono/node-server locally.
-import { Hono } from 'hono';
+// The query API as a Hono app: parses parameters, asks lambdas/core for the answer, renders it; served by the api
+// Lambda in AWS and by @hono/node-server locally.
+import { type Context, Hono } from 'hono';
 import { etag } from 'hono/etag';
-import { addDays, dailyDeltas, dayOf, daysBetween, HOUR_MS, intervalCumulative, sortByMovement, trend, windowTotals } from '../core/history.ts';
-import type { RegistryCounters, RepoList, RepositoryCounts, SeriesStore } from '../core/ports.ts';
+import { dayOf, daysBetween } from '../core/days.ts';
+import type { ReadModel, RegistryCounters, RepoList, RepositoryCounts, SeriesStore } from '../core/ports.ts';
+import { RANGES, type Range } from '../core/ranges.ts';
 import { tryParseRef } from '../core/refs.ts';
-import { badgeColor, badgeSvg, shieldsEndpoint, type BadgeWindow } from '../core/render/badge.ts';
-import { compactNumber } from '../core/render/numbers.ts';
+import { badgeSvg, shieldsEndpoint } from '../core/render/badge.ts';
 import { prometheusText } from '../core/render/prometheus.ts';
-import { type SeriesFilter, matchesFilter, seriesKey } from '../core/samples.ts';
+import { seriesKey } from '../core/samples.ts';
+import { dashboardView } from '../core/views/dashboard.ts';
+import { BADGE_WINDOWS, type BadgeWindowName, SUMMARY_COLUMNS, TREND_COLUMNS, badgeOf, latestDay, metricsInput, snapshotRows, summaryRows, trendRows } from '../core/views/figures.ts';
+import { type Grouping, cumulativeRows, dailyHistories, dailyRows, hourBuckets, hourlyHistories, hourlyRows } from '../core/views/series.ts';
 import { logger } from '../logger.ts';
 import { type HandlerMetrics, METRIC_NAMES } from '../metrics.ts';
+import { AnswerCache, type CurrentAnswers, cacheControl } from './answers.ts';
 import { openApiDocument } from './openapi.ts';
 import { BadParameter, MAX_HOURLY_RANGE_DAYS, dayRange, parseDay, seriesFilter, timeRange } from './params.ts';
 import { respondRows } from './respond.ts';
-import { cumulativeByName, deltasByName, groupBySeries, readDailySeries } from './views.ts';
 
 export interface ApiDeps {
   repos: Pick<RepoList, 'list'>;
-  series: Pick<SeriesStore, 'latest' | 'daily' | 'samples' | 'health'>;
+  series: Pick<SeriesStore, 'daily' | 'samples' | 'health'>;
+  readModel: Pick<ReadModel, 'generation' | 'views'>;
   /** The webhook's counters of self-hosted registries. */
   counters?: Pick<RegistryCounters, 'repository' | 'tags'>;
   pollMinutes: number;
@@ -25,27 +30,43 @@ export interface ApiDeps {
   metrics?: HandlerMetrics;
 }
 
-/** Upper bound on how stale a cached answer may be, whatever the poll interval. */
-const MAX_CACHE_SECONDS = 300;
-
-/** Answers change once per poll at most; CloudFront caches by this header, which bounds store queries. */
-export function cacheSeconds(pollMinutes: number): number {
-  return Math.max(1, Math.min(MAX_CACHE_SECONDS, Math.floor((pollMinutes * 60) / 4)));
-}
-
-const BADGE_WINDOWS = { total: 'total', '1d': 'day', '7d': 'week', '30d': 'month' } as const satisfies Record<string, BadgeWindow>;
-const BADGE_LABELS = { total: 'pulls', '1d': 'pulls/day', '7d': 'pulls/week', '30d': 'pulls/month' } as const;
+/** Routes whose answers change only with the read model's generation (and the UTC day): tagged and cached by it. */
+const GENERATION_ROUTES = /^\/api\/(?:summary|trends|metrics|dashboard|pulls(?:\/daily)?|snapshot|badge\/.*)$/;
 
 export function createApiApp(deps: ApiDeps): Hono {
   const app = new Hono();
   const now = deps.now ?? (() => new Date());
-  const maxAge = cacheSeconds(deps.pollMinutes);
+  const answers = new AnswerCache(deps.readModel);
+  /** The generation each request is answered at, read once by the middleware. */
+  const answering = new WeakMap<Request, CurrentAnswers>();
+  const views = (c: Context) => answering.get(c.req.raw)!.views();
 
-  app.use('/api/*', etag(), async (c, next) => {
+  app.use('/api/*', async (c, next) => {
+    if (c.req.method !== 'GET' || !GENERATION_ROUTES.test(c.req.path)) return next();
+    const current = await answers.current();
+    answering.set(c.req.raw, current);
+    const at = now();
+    const tag = current.tag(c.req.url, c.req.header('accept'), dayOf(at.toISOString()));
+    const maxAge = cacheControl(deps.pollMinutes, current.generation, at);
+    if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(tag)) return c.body(null, 304, { etag: tag, 'cache-control': maxAge });
+    const cached = current.response(tag);
+    if (cached) return cached;
     await next();
-    if (c.req.method === 'GET' && c.res.status < 400) c.header('cache-control', `public, max-age=${maxAge}`);
+    if (c.res.status === 200) {
+      c.res.headers.set('etag', tag);
+      c.res.headers.set('cache-control', maxAge);
+      await current.keep(tag, c.res);
+    }
+  });
+  // The rest (repos with live webhook counts, tags, the OpenAPI document) is tagged by its body.
+  app.use('/api/*', async (c, next) => {
+    if (answering.has(c.req.raw)) return next();
+    await etag()(c, next);
+    if (c.req.method === 'GET' && c.res.status < 400) c.header('cache-control', cacheControl(deps.pollMinutes, undefined, now()));
     else c.header('cache-control', 'no-store');
   });
+
+  const today = () => dayOf(now().toISOString());
 
   app.get('/api/health', async (c) => {
     try {
@@ -94,126 +115,54 @@ export function createApiApp(deps: ApiDeps): Hono {
     return respondRows(c, rows.sort((a, b) => b.pulls - a.pulls || (a.tag < b.tag ? -1 : 1)), ['repo', 'tag', 'pulls', 'version_checks', 'last_pull_at'], 'tags');
   });
 
-  app.get('/api/summary', async (c) => {
-    const filter = seriesFilter(c);
-    const today = dayOf(now().toISOString());
-    const days = daysBetween(addDays(today, -29), today);
-    const [latest, history] = await Promise.all([deps.series.latest(), readDailySeries(deps.series, days[0]!, today, filter)]);
-    const historyByKey = new Map(history.map((one) => [one.key, one]));
-    const rows = latest
-      .filter((sample) => matchesFilter(sample, filter))
-      .sort((a, b) => (seriesKey(a) < seriesKey(b) ? -1 : 1))
-      .map((sample) => {
-        const windows = windowTotals(dailyDeltas(historyByKey.get(seriesKey(sample))?.samples ?? [], days), today);
-        const actions = sample.measure === 'daily_actions';
-        return {
-          registry: sample.registry,
-          name: sample.repo,
-          // Quay publishes daily counts of all repository actions, and no lifetime total at all.
-          measure: actions ? 'actions' : 'pulls',
-          pull_count: actions ? null : sample.pullCount,
-          star_count: sample.starCount ?? null,
-          last_updated: sample.lastUpdated ?? null,
-          collected_at: sample.collectedAt,
-          ...windows,
-        };
-      });
-    return respondRows(c, rows, ['registry', 'name', 'measure', 'pull_count', 'star_count', 'last_updated', 'collected_at', 'pulls_1d', 'pulls_7d', 'pulls_30d'], 'summary');
-  });
+  app.get('/api/summary', async (c) => respondRows(c, summaryRows(await views(c), seriesFilter(c), today()), SUMMARY_COLUMNS, 'summary'));
+
+  app.get('/api/trends', async (c) => respondRows(c, trendRows(await views(c), seriesFilter(c), today()), TREND_COLUMNS, 'trends'));
 
   app.get('/api/pulls', async (c) => {
     const filter = seriesFilter(c);
+    const by = grouping(c.req.query('by'));
+    const columns = by === 'ref' ? ['timestamp', 'registry', 'repo', 'pull_count', 'measure'] : ['timestamp', 'repo', 'pull_count', 'measure'];
+    const sources = { views: await views(c), series: deps.series };
     const interval = c.req.query('interval') ?? 'day';
     if (interval === 'hour') {
       const { from, to } = timeRange(c, now(), MAX_HOURLY_RANGE_DAYS, 2);
-      const start = Math.floor(from.getTime() / HOUR_MS) * HOUR_MS;
-      const buckets = Array.from({ length: Math.floor((to.getTime() - start) / HOUR_MS) + 1 }, (_, i) => new Date(start + i * HOUR_MS).toISOString());
-      const samples = await deps.series.samples(new Date(start - 86_400_000).toISOString(), to.toISOString(), filter);
-      const rows = groupBySeries(samples).flatMap((one) =>
-        intervalCumulative(one.samples, buckets).flatMap((point) => (point.count === null ? [] : [{ timestamp: point.start, registry: one.registry, repo: one.name, pull_count: point.count }])),
-      );
-      return respondRows(c, sumRowsByName(rows), ['timestamp', 'repo', 'pull_count'], 'pulls-hourly');
+      const buckets = hourBuckets(from, to);
+      return respondRows(c, hourlyRows(await hourlyHistories(sources, buckets, filter), buckets, by), columns, 'pulls-hourly');
     }
     if (interval !== 'day') throw new BadParameter('interval', `${JSON.stringify(interval)} is not day or hour`);
     const { fromDay, toDay } = dayRange(c, now());
-    const days = daysBetween(fromDay, toDay);
-    const rows = cumulativeByName(await readDailySeries(deps.series, fromDay, toDay, filter), days).flatMap((named) =>
-      named.points.flatMap((point) =>
-        point.count === null ? [] : [{ timestamp: `${point.day}T00:00:00.000Z`, repo: named.name, pull_count: point.count, ...(named.measure && { measure: 'actions' }) }],
-      ),
-    );
-    return respondRows(c, sortRows(rows), ['timestamp', 'repo', 'pull_count', 'measure'], 'pulls');
+    const histories = await dailyHistories(sources, fromDay, toDay, today(), filter);
+    return respondRows(c, cumulativeRows(histories, daysBetween(fromDay, toDay), by), columns, 'pulls');
   });
 
   app.get('/api/pulls/daily', async (c) => {
     const filter = seriesFilter(c);
+    const by = grouping(c.req.query('by'));
     const { fromDay, toDay } = dayRange(c, now());
-    const rows = deltasByName(await readDailySeries(deps.series, fromDay, toDay, filter), daysBetween(fromDay, toDay)).flatMap((named) =>
-      named.points.map((point) => ({
-        timestamp: `${point.day}T00:00:00.000Z`,
-        repo: named.name,
-        daily_pulls: point.delta,
-        ...(point.firstSeen && { first_seen: true }),
-        ...(named.measure && { measure: 'actions' }),
-      })),
-    );
-    return respondRows(c, sortRows(rows), ['timestamp', 'repo', 'daily_pulls', 'first_seen', 'measure'], 'pulls-daily');
+    const histories = await dailyHistories({ views: await views(c), series: deps.series }, fromDay, toDay, today(), filter);
+    const columns = ['timestamp', ...(by === 'ref' ? ['registry'] : []), 'repo', 'daily_pulls', 'first_seen', ...(by === 'ref' ? ['first_seen_at'] : []), 'measure'];
+    return respondRows(c, dailyRows(histories, daysBetween(fromDay, toDay), by), columns, 'pulls-daily');
   });
 
   app.get('/api/snapshot', async (c) => {
-    const filter = seriesFilter(c);
+    const all = await views(c);
     const asked = c.req.query('date');
-    const date = asked !== undefined ? parseDay('date', asked) : (latestDay((await deps.series.latest()).map((sample) => sample.collectedAt)) ?? dayOf(now().toISOString()));
-    const rows = (await deps.series.daily(date, date, filter)).map((sample) => ({
-      timestamp: sample.collectedAt,
-      registry: sample.registry,
-      repo: sample.repo,
-      pull_count: sample.pullCount,
-      measure: sample.measure === 'daily_actions' ? 'actions' : 'pulls',
-    }));
+    const date = asked !== undefined ? parseDay('date', asked) : (latestDay(all) ?? today());
+    const rows = await snapshotRows(all, deps.series, date, today(), seriesFilter(c));
     return respondRows(c, rows, ['timestamp', 'registry', 'repo', 'pull_count', 'measure'], `snapshot-${date}`);
   });
 
-  app.get('/api/trends', async (c) => {
-    const filter = seriesFilter(c);
-    const today = dayOf(now().toISOString());
-    const days = daysBetween(addDays(today, -59), today);
-    const history = await readDailySeries(deps.series, days[0]!, today, filter);
-    const rows = history.map((one) => {
-      const points = dailyDeltas(one.samples, days);
-      const week = trend(points, today, 7);
-      const month = trend(points, today, 30);
-      return {
-        registry: one.registry,
-        name: one.name,
-        measure: one.measure ? 'actions' : 'pulls',
-        change: week.change,
-        pulls_7d: week.current,
-        previous_7d: week.previous,
-        change_7d: week.change,
-        percent_7d: week.percent,
-        pulls_30d: month.current,
-        previous_30d: month.previous,
-        change_30d: month.change,
-        percent_30d: month.percent,
-      };
-    });
-    const sorted = sortByMovement(rows).map(({ change: _sortKey, ...row }) => row);
-    return respondRows(
-      c,
-      sorted,
-      ['registry', 'name', 'measure', 'pulls_7d', 'previous_7d', 'change_7d', 'percent_7d', 'pulls_30d', 'previous_30d', 'change_30d', 'percent_30d'],
-      'trends',
-    );
+  app.get('/api/dashboard', async (c) => {
+    const range = c.req.query('range') ?? '30d';
+    if (!(RANGES as readonly string[]).includes(range)) throw new BadParameter('range', `${JSON.stringify(range)} is not one of ${RANGES.join(', ')}`);
+    const [all, repos] = await Promise.all([views(c), deps.repos.list()]);
+    return c.json(await dashboardView({ views: all, repos, series: deps.series, now: now(), range: range as Range }));
   });
 
   app.get('/api/metrics', async (c) => {
-    const [latest, repos] = await Promise.all([deps.series.latest(), deps.repos.list()]);
-    const refs = repos.flatMap((repo) => {
-      const parsed = tryParseRef(repo.ref);
-      return parsed.ok ? [{ ref: repo.ref, registry: parsed.ref.registry, ...(repo.lastSuccessAt && { lastSuccessAt: repo.lastSuccessAt }), ...(repo.lastError && { lastError: repo.lastError }) }] : [];
-    });
-    return c.body(prometheusText({ samples: latest, refs }), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    const [all, repos] = await Promise.all([views(c), deps.repos.list()]);
+    return c.body(prometheusText(metricsInput(all, repos)), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
 
   app.get('/api/badge/:registry/:path{.+\\.(?:svg|json)}', async (c) => {
@@ -222,23 +171,12 @@ export function createApiApp(deps: ApiDeps): Hono {
     const path = raw.slice(0, raw.lastIndexOf('.'));
     const parsed = tryParseRef(`${c.req.param('registry')}:${path}`);
     if (!parsed.ok || parsed.ref.wildcard) throw new BadParameter('path', parsed.ok ? 'a badge is for one repository, not a wildcard' : parsed.error.reason);
-    const windowName = c.req.query('window') ?? 'total';
-    if (!Object.hasOwn(BADGE_WINDOWS, windowName)) throw new BadParameter('window', `${JSON.stringify(windowName)} is not one of ${Object.keys(BADGE_WINDOWS).join(', ')}`);
-    const window = windowName as keyof typeof BADGE_WINDOWS;
-
-    const today = dayOf(now().toISOString());
-    const days = daysBetween(addDays(today, -29), today);
-    const filter: SeriesFilter = { repos: [{ registry: parsed.ref.registry, path: parsed.ref.path }] };
-    const [series] = await readDailySeries(deps.series, days[0]!, today, filter);
-    const actions = series?.measure === 'daily_actions';
-    const label = c.req.query('label') ?? (actions ? BADGE_LABELS[window].replace('pulls', 'actions') : BADGE_LABELS[window]);
-    let value: number | null = null;
-    if (series && window === 'total') value = actions ? null : (series.samples.at(-1)?.pullCount ?? null);
-    else if (series) value = windowTotals(dailyDeltas(series.samples, days), today)[`pulls_${window}` as 'pulls_1d'];
-    const badge = value === null
-      ? { label, message: series ? 'n/a' : 'not tracked', color: 'lightgrey' as const }
-      : { label, message: compactNumber(value), color: badgeColor(BADGE_WINDOWS[window]) };
-    const status = series ? 200 : 404;
+    const window = c.req.query('window') ?? 'total';
+    if (!Object.hasOwn(BADGE_WINDOWS, window)) throw new BadParameter('window', `${JSON.stringify(window)} is not one of ${Object.keys(BADGE_WINDOWS).join(', ')}`);
+    const key = seriesKey({ registry: parsed.ref.registry, repo: parsed.ref.path });
+    const view = (await views(c)).find((one) => one.key === key);
+    const { tracked, badge } = badgeOf(view, window as BadgeWindowName, today(), c.req.query('label'));
+    const status = tracked ? 200 : 404;
     if (format === 'json') return c.json(shieldsEndpoint(badge), status);
     return c.body(badgeSvg(badge), status, { 'content-type': 'image/svg+xml; charset=utf-8' });
   });
@@ -256,6 +194,12 @@ export function createApiApp(deps: ApiDeps): Hono {
   return app;
 }
 
+function grouping(value: string | undefined): Grouping {
+  if (value === undefined || value === 'name') return 'name';
+  if (value === 'ref') return 'ref';
+  throw new BadParameter('by', `${JSON.stringify(value)} is not name or ref`);
+}
+
 function webhookCounts(counts: RepositoryCounts) {
   return {
     pulls: counts.pulls,
@@ -270,22 +214,3 @@ function webhookCounts(counts: RepositoryCounts) {
   };
 }
 
-function latestDay(times: readonly string[]): string | undefined {
-  return times.length === 0 ? undefined : times.reduce((a, b) => (a > b ? a : b)).slice(0, 10);
-}
-
-function sortRows<T extends { timestamp: string; repo: string }>(rows: T[]): T[] {
-  return rows.sort((a, b) => a.repo.localeCompare(b.repo) || a.timestamp.localeCompare(b.timestamp));
-}
-
-/** Hourly rows of one name in several registries are summed per timestamp (registry-stats v1). */
-function sumRowsByName(rows: readonly { timestamp: string; repo: string; pull_count: number }[]): { timestamp: string; repo: string; pull_count: number }[] {
-  const sums = new Map<string, { timestamp: string; repo: string; pull_count: number }>();
-  for (const row of rows) {
-    const key = `${row.repo}\u0000${row.timestamp}`;
-    const sum = sums.get(key);
-    if (sum) sum.pull_count += row.pull_count;
-    else sums.set(key, { timestamp: row.timestamp, repo: row.repo, pull_count: row.pull_count });
-  }
-  return sortRows([...sums.values()]);
-}

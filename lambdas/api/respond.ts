@@ -3,10 +3,10 @@ import type { Context } from 'hono';
 import { toCsv } from '../core/render/csv.ts';
 import { wantsCsv } from './params.ts';
 
-export function respondRows(c: Context, rows: readonly Record<string, unknown>[], columns: readonly string[], csvName: string): Response {
+export function respondRows(c: Context, rows: readonly object[], columns: readonly string[], csvName: string): Response {
   if (!wantsCsv(c)) return c.json(rows);
   c.header('content-disposition', `attachment; filename="${csvName}.csv"`);
-  return c.body(toCsv(rows.map(nestedAsJson), columns), 200, { 'content-type': 'text/csv; charset=utf-8' });
+  return c.body(toCsv((rows as readonly Record<string, unknown>[]).map(nestedAsJson), columns), 200, { 'content-type': 'text/csv; charset=utf-8' });
 }
 
 /** A nested value (a ref's last_error, its webhook counts) has no CSV form of its own: its cell holds its JSON text. */

@@ -61,13 +61,13 @@ export function createCollectHandler(deps: CollectDeps, metrics?: HandlerMetrics
 let lambdaHandler: Promise<CollectHandler> | undefined;
 
 async function createLambdaHandler(): Promise<CollectHandler> {
-  const { repos, series } = storesFromEnv(process.env);
+  const { repos, series, readModel } = storesFromEnv(process.env);
   const secretId = process.env.DOCKERHUB_SECRET;
   const credentials = secretId ? await dockerHubCredentialsFromSecret(new SecretsManagerClient({}), secretId) : dockerHubCredentialsFromEnv(process.env);
   const registryCounters = countersFromEnv(process.env);
   const sources = { ...sourceContextFromEnv(process.env, credentials), ...(registryCounters && { registryCounters }) };
   const queue = new SqsRefQueue(new SQSClient({}), requireEnv(process.env, 'QUEUE_URL'));
-  return createCollectHandler({ collectFromSource: (ref) => collectFromSource(ref, sources), repos, series, queue, now: () => new Date() }, createLambdaMetrics());
+  return createCollectHandler({ collectFromSource: (ref) => collectFromSource(ref, sources), repos, series, readModel, queue, now: () => new Date() }, createLambdaMetrics());
 }
 
 export const handler: CollectHandler = async (event, context) => {

@@ -1,7 +1,7 @@
 // Collect one queue message: fetch the counts its ref stands for, store them, record the outcome on the tracked items.
 import type { RefMessage } from './dispatch.ts';
 import { PERMANENT_KINDS, RefError, UpstreamError } from './errors.ts';
-import type { CountDrop, RecordedError, RefQueue, RepoList, SeriesStore } from './ports.ts';
+import type { CountDrop, ReadModel, RecordedError, RefQueue, RepoList, SeriesStore } from './ports.ts';
 import { type Ref, parseRef, refString } from './refs.ts';
 import { seriesKey, uniqueSamples } from './samples.ts';
 import type { Collected } from './sources/index.ts';
@@ -14,6 +14,7 @@ export const MAX_RATE_LIMITED_ATTEMPTS = 8;
 export interface CollectDeps {
   collectFromSource: (ref: Ref) => Promise<Collected>;
   series: Pick<SeriesStore, 'write'>;
+  readModel: Pick<ReadModel, 'apply' | 'touch'>;
   repos: Pick<RepoList, 'recordSuccess' | 'recordError'>;
   queue: RefQueue;
   now: () => Date;
@@ -40,6 +41,8 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
   } catch (error) {
     const failure = describeFailure(error, at);
     await recordError(message, failure.error, deps);
+    // Cached answers are tagged by the generation: the error must show.
+    await deps.readModel.touch();
     if (failure.retryAt !== undefined) {
       if ((message.attempt ?? 0) >= MAX_RATE_LIMITED_ATTEMPTS) return { status: 'failed', error: failure.error, retry: false };
       const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((failure.retryAt - deps.now().getTime()) / 1000)));
@@ -52,7 +55,9 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
   }
 
   const samples = uniqueSamples(collected.samples);
-  const { drops } = await deps.series.write(samples);
+  // History first, then the views: a crash in between is redelivered, and both writes are idempotent.
+  await deps.series.write(samples);
+  const { drops } = await deps.readModel.apply(samples);
 
   // A single repository's canonical ref is its series key. Covered refs the listing did not show
   // (private, or past an anonymous cap) are collected on their own.
@@ -66,13 +71,15 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
   for (const covered of message.covers ?? []) {
     if (listed.has(covered)) await deps.repos.recordSuccess(covered, at);
   }
+  // Last, so an answer cached under the new generation already sees the outcomes recorded above.
+  await deps.readModel.touch();
   return { status: 'stored', samples: samples.length, expanded: expand.length, warnings: collected.warnings ?? [], drops };
 }
 
 /** Failures show on the ref's own item and, for a ref found behind a wildcard, on the wildcard's item. */
 async function recordError(message: RefMessage, error: RecordedError, deps: CollectDeps): Promise<void> {
   await deps.repos.recordError(message.item ?? message.ref, error);
-  if (message.parent) await deps.repos.recordError(message.parent, { ...error, message: `${message.ref}: ${error.message}` });
+  if (message.parent) await deps.repos.recordError(message.parent, { ...error, ref: message.ref });
 }
 
 function describeFailure(error: unknown, at: string): { error: RecordedError; retry: boolean; retryAt?: number } {

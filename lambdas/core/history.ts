@@ -1,15 +1,9 @@
 // Turns one repository's stored samples into history: cumulative counts, daily deltas, window totals and trends.
+import { addDays, DAY_MS, dayNumber, HOUR_MS, instantMs } from './days.ts';
 import { seriesKey, type Sample } from './samples.ts';
 
-const DAY_MS = 86_400_000;
-/** Length of one bucket of `intervalCumulative`. */
-export const HOUR_MS = 3_600_000;
 /** Counts stay exact up to here: a JS number holds every integer up to 2^53. */
 const MAX_COUNT = 2 ** 53;
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-/** ISO-8601 times that mean one instant: a bare day is UTC midnight, a time needs its zone (else JS reads local time). */
-const INSTANT = /^(\d{4}-\d{2}-\d{2})(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d))?$/;
 
 /** Cumulative count at the end of a UTC day; `null` before the repository was first sampled. */
 export interface CumulativePoint {
@@ -23,7 +17,13 @@ export interface IntervalPoint {
   count: number | null;
 }
 
-/** Pulls attributed to one UTC day. `firstSeen` marks the first tracked day, whose delta is 0 for want of a baseline. */
+/** A repository's first reading: when its tracking began and the count it started from. */
+export interface Reading {
+  at: string;
+  count: number;
+}
+
+/** Pulls attributed to one UTC day. `firstSeen` marks the first tracked day, whose delta is the rise since the first reading. */
 export interface DeltaPoint {
   day: string;
   delta: number;
@@ -51,57 +51,6 @@ export interface Trend {
   percent: number | null;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Days
-
-/** The day `n` days after `day` (before, for negative `n`). */
-export function addDays(day: string, n: number): string {
-  if (!Number.isSafeInteger(n)) throw new RangeError(`cannot add ${n} days to ${day}: not a whole number`);
-  return dayFromNumber(dayNumber(day) + n);
-}
-
-/** The UTC day of an ISO-8601 instant (`2026-11-23T23:30:00-02:00` is `2026-11-24`). */
-export function dayOf(iso: string): string {
-  return dayFromNumber(Math.floor(instantMs(iso) / DAY_MS));
-}
-
-/** Every day from `from` to `to`, both included, ascending; empty when `to` is before `from`. */
-export function daysBetween(from: string, to: string): string[] {
-  const first = dayNumber(from);
-  const last = dayNumber(to);
-  const days: string[] = [];
-  for (let n = first; n <= last; n++) days.push(dayFromNumber(n));
-  return days;
-}
-
-/** Days since 1970-01-01 of a `YYYY-MM-DD` calendar day; throws naming the input otherwise. */
-function dayNumber(day: string): number {
-  if (!isCalendarDay(day)) throw new RangeError(`"${day}" is not a YYYY-MM-DD calendar day`);
-  return Date.parse(`${day}T00:00:00.000Z`) / DAY_MS;
-}
-
-/** Date.parse rolls 2026-02-30 over to March: a real day is one that survives the round trip. */
-function isCalendarDay(day: string): boolean {
-  const ms = DAY.test(day) ? Date.parse(`${day}T00:00:00.000Z`) : Number.NaN;
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day;
-}
-
-function dayFromNumber(n: number): string {
-  const ms = n * DAY_MS;
-  const day = Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString().slice(0, 10) : '';
-  if (!DAY.test(day)) throw new RangeError(`day ${n} since 1970-01-01 is outside years 0000-9999`);
-  return day;
-}
-
-function instantMs(iso: string): number {
-  // Fast path for the canonical form the stores hand back (toISOString's): it round-trips exactly.
-  const ms = Date.parse(iso);
-  if (iso.length === 24 && !Number.isNaN(ms) && new Date(ms).toISOString() === iso) return ms;
-  const match = INSTANT.exec(iso);
-  if (!match || !isCalendarDay(match[1]!)) throw new RangeError(`"${iso}" is not an ISO-8601 time with a zone`);
-  return Date.parse(iso);
-}
-
 /** The same day list is asked for once per repository: validate and convert it once. */
 const dayNumbersOf = new WeakMap<readonly string[], number[]>();
 
@@ -125,6 +74,8 @@ interface Observations {
   dailyActions: boolean;
   buckets: number[];
   counts: number[];
+  /** The count of the earliest sample: the baseline of the first bucket. */
+  firstCount: number;
 }
 
 /**
@@ -159,7 +110,7 @@ function observe(samples: readonly Sample[], bucketOf: (ms: number) => number): 
       counts.push(pullCount);
     }
   }
-  return { dailyActions, buckets, counts };
+  return { dailyActions, buckets, counts, firstCount: timed[0]?.pullCount ?? 0 };
 }
 
 /** Count at the end of each requested bucket: the last observation at or before it, or the running sum of daily actions. */
@@ -214,6 +165,23 @@ export function intervalCumulative(samples: readonly Sample[], bucketStarts: rea
 }
 
 /**
+ * Pulls per sub-day bucket from `intervalCumulative`'s points: the rise over the bucket before, a drop counting 0.
+ * The first bucket with a count is the rise since `origin` when tracking began inside it, else 0 for want of a
+ * baseline; buckets without a count stay `null`.
+ */
+export function intervalDeltas(points: readonly IntervalPoint[], origin?: Reading, bucketMs = HOUR_MS): (number | null)[] {
+  let previous: number | null = null;
+  return points.map(({ start, count }) => {
+    if (count === null) return null;
+    let delta = 0;
+    if (previous !== null) delta = Math.max(0, count - previous);
+    else if (origin && Math.floor(instantMs(origin.at) / bucketMs) * bucketMs === instantMs(start)) delta = Math.max(0, count - origin.count);
+    previous = count;
+    return delta;
+  });
+}
+
+/**
  * Sums cumulative series per repository name (one name tracked in several registries), day by day: the sum of the
  * counts that are known, `null` only when none is. One series per distinct name, in first-seen order, over the union
  * of their days. A registry whose tracking starts later adds its whole count on that day: take deltas per registry
@@ -240,8 +208,10 @@ export function sumByName(series: readonly NamedSeries[]): NamedSeries[] {
 
 /**
  * Pulls per requested day (ascending days), from the samples of one repository:
- * - the first day with a sample is `{ delta: 0, firstSeen: true }`: there is no baseline to subtract from. Pass
- *   earlier samples along and the range has no first day: its days get normal deltas from them;
+ * - the first day with a sample is `firstSeen`: its delta is the rise from the first reading to that day's last one
+ *   (tracking began that day, so pulls before the first reading are unknown). Give `origin`, the first reading ever,
+ *   when the samples hold only the last reading of each day; otherwise the earliest sample passed is the baseline.
+ *   Pass earlier samples along and the range has no first day: its days get normal deltas from them;
  * - days before the first sample are left out (not tracked), not reported as 0;
  * - a drop (counter reset, restatement) counts as 0;
  * - the difference over a gap of k days without a sample is spread over the k+1 days ending at the next sample, in
@@ -252,8 +222,9 @@ export function sumByName(series: readonly NamedSeries[]): NamedSeries[] {
  * For Quay (`daily_actions`) a day's delta is that day's count, 0 on a day without one (Quay zero-fills its stats, and
  * only reports closed days, so today is 0), never spread and never `firstSeen`, as a daily count needs no baseline.
  */
-export function dailyDeltas(samples: readonly Sample[], days: readonly string[]): DeltaPoint[] {
-  const { dailyActions, buckets, counts } = observe(samples, dayBucket);
+export function dailyDeltas(samples: readonly Sample[], days: readonly string[], origin?: Reading): DeltaPoint[] {
+  const { dailyActions, buckets, counts, firstCount } = observe(samples, dayBucket);
+  const baseline = origin && buckets.length > 0 && dayBucket(instantMs(origin.at)) === buckets[0] ? origin.count : firstCount;
   const requested = ascendingDayNumbers(days);
   const points: DeltaPoint[] = [];
   let next = 0; // index of the first observation on or after the day
@@ -262,7 +233,7 @@ export function dailyDeltas(samples: readonly Sample[], days: readonly string[])
     if (buckets.length === 0 || n < buckets[0]!) return;
     while (next < buckets.length && buckets[next]! < n) next++;
     if (dailyActions) points.push({ day, delta: buckets[next] === n ? counts[next]! : 0 });
-    else if (n === buckets[0]) points.push({ day, delta: 0, firstSeen: true });
+    else if (n === buckets[0]) points.push({ day, delta: Math.max(0, counts[0]! - baseline), firstSeen: true });
     else if (next === buckets.length) points.push({ day, delta: 0 });
     else {
       const span = buckets[next]! - buckets[next - 1]!;

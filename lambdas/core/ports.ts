@@ -1,6 +1,7 @@
 // The storage and queue ports the domain needs; adapters live in lambdas/stores and lambdas/local.
 import type { RefMessage } from './dispatch.ts';
 import type { UpstreamErrorKind } from './errors.ts';
+import type { SeriesView } from './read-model.ts';
 import type { CountedEvent } from './registry-events.ts';
 import type { Sample, SeriesFilter } from './samples.ts';
 
@@ -10,6 +11,8 @@ export interface RecordedError {
   kind: RecordedErrorKind;
   message: string;
   at: string;
+  /** On a wildcard's item: the repository found behind it whose collection failed (absent: the listing itself failed). */
+  ref?: string;
 }
 
 /** One item of the repos table. */
@@ -46,12 +49,32 @@ export interface CountDrop {
 }
 
 export interface WriteReport {
-  /** Counters that went down; empty where the store cannot tell cheaply (Timestream). */
+  /** Counters that went down. */
   drops: CountDrop[];
 }
 
+/** Changes whenever a collection changed what the views show: answers are cached and tagged by it. */
+export interface Generation {
+  value: number;
+  /** When it last changed (ISO-8601); absent before the first collection. */
+  writtenAt?: string;
+}
+
+/**
+ * The read model: per series, the latest reading, recent day closings, the first reading and the derived figures
+ * (lambdas/core/read-model.ts), kept in DynamoDB whichever series store holds the history.
+ */
+export interface ReadModel {
+  /** Folds the samples into their views; safe under concurrent writers, a no-op for samples folded before. */
+  apply(samples: readonly Sample[]): Promise<WriteReport>;
+  /** Moves the generation on: called once a message's samples and outcomes are all recorded. */
+  touch(): Promise<void>;
+  generation(): Promise<Generation>;
+  views(): Promise<SeriesView[]>;
+}
+
 export interface SeriesStore {
-  write(samples: readonly Sample[]): Promise<WriteReport>;
+  write(samples: readonly Sample[]): Promise<void>;
   /** The newest sample of every repository. */
   latest(): Promise<Sample[]>;
   /**

@@ -71,7 +71,7 @@ export async function collectOnce(env: Env, options: CollectOnceOptions = {}): P
   try {
     const localEnv = localStoreEnv(env);
     const doc = documentClient(dynamo.client);
-    const { repos, series } = storesFromEnv(localEnv, doc);
+    const { repos, series, readModel } = storesFromEnv(localEnv, doc);
     const counters = countersFromEnv(localEnv, doc)!;
     const added = await repos.add(settings.initialRefs);
 
@@ -97,6 +97,7 @@ export async function collectOnce(env: Env, options: CollectOnceOptions = {}): P
       collectFromSource: (ref) => collectFromSource(ref, { ...sources, registryCounters: counters }),
       repos: observedRepos,
       series,
+      readModel,
       queue: runQueue,
       now,
     });

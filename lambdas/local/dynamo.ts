@@ -15,6 +15,7 @@ export function localStoreEnv(env: Env): Env {
     REPOS_TABLE: LOCAL_TABLES.repos,
     SERIES_STORE: 'dynamodb',
     SERIES_TABLE: LOCAL_TABLES.series,
+    READ_MODEL_TABLE: LOCAL_TABLES.series,
     COUNTERS_TABLE: LOCAL_TABLES.counters,
     RETENTION_DAYS: env.RETENTION_DAYS,
   };

@@ -65,7 +65,7 @@ export async function startLocal(env: Env): Promise<LocalPullwatch> {
   const dynamo = await openLocalDynamo(settings.dataDir, { create: true, busyAdvice: 'stop that process (npm run collect, npm run repos) first' });
 
   const localEnv = localStoreEnv(env);
-  const { repos, series } = storesFromEnv(localEnv, documentClient(dynamo.client));
+  const { repos, series, readModel } = storesFromEnv(localEnv, documentClient(dynamo.client));
   const counters = countersFromEnv(localEnv, documentClient(dynamo.client))!;
   const added = await repos.add(settings.initialRefs);
   if (added.length > 0) logger.info('tracking refs from REPOS', { added });
@@ -80,6 +80,7 @@ export async function startLocal(env: Env): Promise<LocalPullwatch> {
     collectFromSource: (ref) => collectFromSource(ref, { ...sources, registryCounters: counters }),
     repos,
     series,
+    readModel,
     queue,
     now: () => new Date(),
   });
@@ -89,7 +90,7 @@ export async function startLocal(env: Env): Promise<LocalPullwatch> {
   const trackedRefs = new Set<string>();
   const registryName = env.REGISTRY_NAME || undefined;
   // The API app answers unknown paths with its JSON 404; the dashboard's files are tried before that.
-  const app = createApiApp({ repos, series, counters, pollMinutes });
+  const app = createApiApp({ repos, series, readModel, counters, pollMinutes });
   app.route('/', createIngestApp({ token: env.INGEST_TOKEN || undefined, ingest: (events) => ingestEvents(events, { counters, repos, trackedRefs, ...(registryName && { registryName }) }) }));
   if (existsSync(DASHBOARD_DIR)) app.use('/*', serveStatic({ root: DASHBOARD_DIR }));
   else logger.warn('no built dashboard; run `npm run build:web`', { expected: DASHBOARD_DIR });

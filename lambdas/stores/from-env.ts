@@ -3,9 +3,10 @@ import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfigError, type Env, requireEnv, retentionDaysFromEnv } from '../core/config.ts';
-import type { RegistryCounters, RepoList, SeriesStore } from '../core/ports.ts';
+import type { ReadModel, RegistryCounters, RepoList, SeriesStore } from '../core/ports.ts';
 import { documentClient } from './dynamodb/client.ts';
 import { DynamoRegistryCounters } from './dynamodb/counters-table.ts';
+import { DynamoReadModel } from './dynamodb/read-model-table.ts';
 import { DynamoRepoList } from './dynamodb/repo-table.ts';
 import { DynamoSeriesStore } from './dynamodb/series-table.ts';
 import { TimestreamSeriesStore } from './timestream/series.ts';
@@ -13,11 +14,19 @@ import { TimestreamSeriesStore } from './timestream/series.ts';
 export interface Stores {
   repos: RepoList;
   series: SeriesStore;
+  readModel: ReadModel;
 }
 
-/** `SERIES_STORE=dynamodb` reads `SERIES_TABLE`; `timestream` reads `TIMESTREAM_DATABASE` and `TIMESTREAM_TABLE`. */
+/**
+ * `SERIES_STORE=dynamodb` reads `SERIES_TABLE`; `timestream` reads `TIMESTREAM_DATABASE` and `TIMESTREAM_TABLE`.
+ * The read model is in `READ_MODEL_TABLE` (the series table itself on the DynamoDB store).
+ */
 export function storesFromEnv(env: Env, dynamo: DynamoDBDocumentClient = documentClient()): Stores {
-  return { repos: new DynamoRepoList(dynamo, requireEnv(env, 'REPOS_TABLE')), series: seriesStoreFromEnv(env, dynamo) };
+  return {
+    repos: new DynamoRepoList(dynamo, requireEnv(env, 'REPOS_TABLE')),
+    series: seriesStoreFromEnv(env, dynamo),
+    readModel: new DynamoReadModel(dynamo, requireEnv(env, 'READ_MODEL_TABLE'), retentionDaysFromEnv(env)),
+  };
 }
 
 function seriesStoreFromEnv(env: Env, dynamo: DynamoDBDocumentClient): SeriesStore {

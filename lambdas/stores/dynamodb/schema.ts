@@ -13,6 +13,19 @@
 //                One string instead of an attribute per day: dynalite and the SDK decode it five times faster.
 // expires_at (epoch seconds) is the TTL attribute once retention is set.
 //
+// read model (lambdas/core/read-model.ts): in the series table on the DynamoDB store, in a small table of the same
+// key schema beside the repos table on the Timestream store, so no default view waits on (or pays for) a Timestream
+// query.
+//   view item:       pk = `view`, sk = series key; registry, repo, measure, `version`, and `body`, a JSON string of the
+//                    view: the latest sample, the first reading, the day closings of the last 62 UTC days, the baseline
+//                    before them and the derived figures (about 2.5 KB). Every default view is one Query of this
+//                    partition. Writers read it (consistently), fold their samples in and put it back on the condition
+//                    that `version` is still the one read; a loser reads again. Folding the same samples twice changes
+//                    nothing and writes nothing, so an SQS redelivery is a no-op.
+//   generation item: pk = `generation`, sk = `generation`; `generation` (ADD 1 once per collected message) and
+//                    `written_at`. Answers are cached and ETagged by it.
+//   Neither `view` nor `generation` can clash with a series key, which always has a colon.
+//
 // counters table (self-hosted registries' webhook): pk `pk`, sk `sk`, TTL attribute expires_at.
 //   event item:      pk = `event#<id>`, sk = `event`; written once per event id (conditional put), expires after
 //                    8 days: the registry redelivers for as long as it is down, and the id is what makes a
@@ -28,6 +41,8 @@ export const SERIES_SORT_KEY = 'sk';
 export const SERIES_TTL_ATTRIBUTE = 'expires_at';
 export const LATEST_PARTITION = 'latest';
 export const MONTH_PARTITION_PREFIX = 'month#';
+export const VIEW_PARTITION = 'view';
+export const GENERATION_KEY = { [SERIES_PARTITION_KEY]: 'generation', [SERIES_SORT_KEY]: 'generation' } as const;
 
 export function reposTableDefinition(tableName: string): CreateTableCommandInput {
   return {

@@ -1,17 +1,11 @@
 // SeriesStore on the DynamoDB series table (key design in schema.ts).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  paginateQuery,
-} from '@aws-sdk/lib-dynamodb';
-import type { CountDrop, SeriesStore, WriteReport } from '../../core/ports.ts';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { firstOfNextMonth, monthsBetween } from '../../core/days.ts';
+import type { SeriesStore } from '../../core/ports.ts';
 import type { Registry } from '../../core/refs.ts';
 import { type Sample, type SeriesFilter, candidateKeys, matchesFilter, seriesKey } from '../../core/samples.ts';
+import { type Item, backOff, mapInParallel, queryPartition } from './requests.ts';
 import { LATEST_PARTITION, MONTH_PARTITION_PREFIX, SERIES_PARTITION_KEY, SERIES_SORT_KEY, SERIES_TTL_ATTRIBUTE } from './schema.ts';
 
 const BATCH_WRITE_LIMIT = 25;
@@ -23,10 +17,6 @@ const BATCH_WRITE_LIMIT = 25;
 export const RAW_READING_DAYS = 32;
 const BATCH_GET_LIMIT = 100;
 const UNPROCESSED_RETRIES = 5;
-/** Requests in flight at once: an owner listing yields hundreds of samples, one round trip each would crawl. */
-const CONCURRENCY = 8;
-
-type Item = Record<string, unknown>;
 
 export class DynamoSeriesStore implements SeriesStore {
   /**
@@ -40,14 +30,13 @@ export class DynamoSeriesStore implements SeriesStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async write(samples: readonly Sample[]): Promise<WriteReport> {
+  async write(samples: readonly Sample[]): Promise<void> {
     const readings = samples
       .filter((sample) => sample.measure === undefined)
       .map((sample) => ({ ...toSampleItem(sample), ...this.expiry(sample.collectedAt, RAW_READING_DAYS) }));
     await inParallel(chunks(readings, BATCH_WRITE_LIMIT), (batch) => this.batchPut(batch));
     await inParallel([...groupByMonthItem(samples).values()], (group) => this.putDays(group));
-    const drops = await mapInParallel(newestPerSeries(samples), (sample) => this.putLatest(sample));
-    return { drops: drops.filter((drop) => drop !== undefined) };
+    await inParallel(newestPerSeries(samples), (sample) => this.putLatest(sample));
   }
 
   async latest(): Promise<Sample[]> {
@@ -93,20 +82,8 @@ export class DynamoSeriesStore implements SeriesStore {
     return perSeries.flat();
   }
 
-  private async queryPartition(partition: string, range?: { from: string; to: string }): Promise<Item[]> {
-    const items: Item[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: range ? '#pk = :pk AND #sk BETWEEN :from AND :to' : '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY, ...(range && { '#sk': SERIES_SORT_KEY }) },
-        ExpressionAttributeValues: { ':pk': partition, ...(range && { ':from': range.from, ':to': range.to }) },
-      },
-    );
-    for await (const page of pages) items.push(...(page.Items ?? []));
-    // BETWEEN includes its upper bound; the range does not.
-    return range ? items.filter((item) => String(item[SERIES_SORT_KEY]) < range.to) : items;
+  private queryPartition(partition: string, range?: { from: string; to: string }): Promise<Item[]> {
+    return queryPartition(this.client, this.tableName, partition, range);
   }
 
   private async batchGet(keys: Item[]): Promise<Item[]> {
@@ -197,35 +174,22 @@ export class DynamoSeriesStore implements SeriesStore {
     }
   }
 
-  /**
-   * Moves the latest item forward only: a late or replayed older sample never hides a newer one. The item it
-   * replaces comes back with the write (ReturnValues), so spotting a counter that went down costs no read.
-   */
-  private async putLatest(sample: Sample): Promise<CountDrop | undefined> {
+  /** Moves the latest item forward only: a late or replayed older sample never hides a newer one. */
+  private async putLatest(sample: Sample): Promise<void> {
     try {
-      const { Attributes: previous } = await this.client.send(
+      await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { [SERIES_PARTITION_KEY]: LATEST_PARTITION, [SERIES_SORT_KEY]: seriesKey(sample), ...toAttributes(sample), ...this.expiry(sample.collectedAt) },
           ConditionExpression: 'attribute_not_exists(#pk) OR collected_at <= :at',
           ExpressionAttributeNames: { '#pk': SERIES_PARTITION_KEY },
           ExpressionAttributeValues: { ':at': sample.collectedAt },
-          ReturnValues: 'ALL_OLD',
         }),
       );
-      const before = Number(previous?.pull_count);
-      if (sample.measure === undefined && previous?.measure === undefined && before > sample.pullCount) {
-        return { key: seriesKey(sample), previous: before, current: sample.pullCount };
-      }
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    return undefined;
   }
-}
-
-function backOff(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -234,32 +198,8 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return result;
 }
 
-async function mapInParallel<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await run(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-  return results;
-}
-
 async function inParallel<T>(items: readonly T[], run: (item: T) => Promise<void>): Promise<void> {
   await mapInParallel(items, run);
-}
-
-/** `YYYY-MM` of every month that overlaps [fromDay, toDay]. */
-function monthsBetween(fromDay: string, toDay: string): string[] {
-  const months: string[] = [];
-  const cursor = new Date(`${fromDay.slice(0, 7)}-01T00:00:00Z`);
-  while (cursor.toISOString().slice(0, 7) <= toDay.slice(0, 7)) {
-    months.push(cursor.toISOString().slice(0, 7));
-    cursor.setUTCMonth(cursor.getUTCMonth() + 1);
-  }
-  return months;
 }
 
 function dayOf(sample: Sample): string {
@@ -271,12 +211,6 @@ type MonthDays = Record<string, [number, string]>;
 
 function parseDays(item: Item | undefined): MonthDays {
   return item && typeof item.days === 'string' ? (JSON.parse(item.days) as MonthDays) : {};
-}
-
-function firstOfNextMonth(iso: string): string {
-  const date = new Date(`${iso.slice(0, 7)}-01T00:00:00.000Z`);
-  date.setUTCMonth(date.getUTCMonth() + 1);
-  return date.toISOString();
 }
 
 function monthPartition(collectedAt: string): string {

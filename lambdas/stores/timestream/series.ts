@@ -8,8 +8,8 @@ import {
   type _Record,
   WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
-import { addDays } from '../../core/history.ts';
-import type { SeriesStore, WriteReport } from '../../core/ports.ts';
+import { addDays } from '../../core/days.ts';
+import type { SeriesStore } from '../../core/ports.ts';
 import type { Registry } from '../../core/refs.ts';
 import type { Sample, SeriesFilter } from '../../core/samples.ts';
 
@@ -47,7 +47,7 @@ export class TimestreamSeriesStore implements SeriesStore {
    * grows (Quay shows yesterday as 0 until its counter runs, and can zero days it expired): a lower count is
    * rejected as ExistingVersion, which is the intended outcome, not a failure.
    */
-  async write(samples: readonly Sample[]): Promise<WriteReport> {
+  async write(samples: readonly Sample[]): Promise<void> {
     const writeTime = this.now();
     const records = samples.map((sample) => toRecord(sample, sample.measure === 'daily_actions' ? sample.pullCount + 1 : writeTime));
     for (let start = 0; start < records.length; start += WRITE_RECORDS_LIMIT) {
@@ -58,8 +58,6 @@ export class TimestreamSeriesStore implements SeriesStore {
         if (!(error instanceof RejectedRecordsException) || !onlyLowerDailyCounts(error, chunk)) throw error;
       }
     }
-    // Telling a drop would take a query (billed per burst); drops are spotted on the DynamoDB store only.
-    return { drops: [] };
   }
 
   latest(): Promise<Sample[]> {
