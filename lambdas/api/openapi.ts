@@ -23,7 +23,13 @@ const filterParameters = [
   },
 ];
 const formatParameter = { name: 'format', in: 'query', description: 'csv for CSV with a header row (or send Accept: text/csv).', schema: { type: 'string', enum: ['json', 'csv'] } };
-const dataParameters = [...rangeParameters, ...filterParameters, formatParameter];
+const byParameter = {
+  name: 'by',
+  in: 'query',
+  description: 'name (default): a name tracked in several registries is summed, as Grafana reads it; ref: one series per registry and repository, with a registry column.',
+  schema: { type: 'string', enum: ['name', 'ref'], default: 'name' },
+};
+const dataParameters = [...rangeParameters, ...filterParameters, byParameter, formatParameter];
 
 const error = { $ref: '#/components/responses/BadParameter' };
 const rows = (properties: Record<string, unknown>, required: string[]) => ({
@@ -73,7 +79,7 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [...filterParameters, formatParameter],
           responses: {
             '200': rows(
-              { registry: { type: 'string' }, name: { type: 'string' }, measure, pull_count: count, star_count: count, last_updated: { type: ['string', 'null'] }, collected_at: time, pulls_1d: count, pulls_7d: count, pulls_30d: count },
+              { registry: { type: 'string' }, name: { type: 'string' }, measure, pull_count: count, star_count: count, last_updated: { type: ['string', 'null'] }, collected_at: time, first_seen_at: time, pulls_1d: count, pulls_yesterday: count, pulls_7d: count, pulls_30d: count },
               ['registry', 'name', 'pull_count', 'collected_at'],
             ),
             '400': error,
@@ -84,15 +90,18 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: 'Cumulative history, one row per repository per day (or hour); a name in several registries is summed',
           parameters: [...dataParameters, { name: 'interval', in: 'query', schema: { type: 'string', enum: ['day', 'hour'], default: 'day' } }],
-          responses: { '200': rows({ timestamp: time, repo: { type: 'string' }, pull_count: count, measure }, ['timestamp', 'repo', 'pull_count']), '400': error },
+          responses: { '200': rows({ timestamp: time, registry: { type: 'string' }, repo: { type: 'string' }, pull_count: count, measure }, ['timestamp', 'repo', 'pull_count']), '400': error },
         },
       },
       '/api/pulls/daily': {
         get: {
-          summary: 'Pulls per day: first day 0 with first_seen, drops clamped to 0, gaps spread evenly',
+          summary: 'Pulls per day: the first day counts the rise since tracking began (first_seen), drops clamp to 0, gaps spread evenly',
           parameters: dataParameters,
           responses: {
-            '200': rows({ timestamp: time, repo: { type: 'string' }, daily_pulls: count, first_seen: { type: 'boolean' }, measure }, ['timestamp', 'repo', 'daily_pulls']),
+            '200': rows(
+              { timestamp: time, registry: { type: 'string' }, repo: { type: 'string' }, daily_pulls: count, first_seen: { type: 'boolean' }, first_seen_at: time, measure },
+              ['timestamp', 'repo', 'daily_pulls'],
+            ),
             '400': error,
           },
         },
@@ -113,6 +122,20 @@ export function openApiDocument(): Record<string, unknown> {
               { registry: { type: 'string' }, name: { type: 'string' }, measure, pulls_7d: count, previous_7d: count, change_7d: { type: 'integer' }, percent_7d: { type: ['integer', 'null'] }, pulls_30d: count, previous_30d: count, change_30d: { type: 'integer' }, percent_30d: { type: ['integer', 'null'] } },
               ['registry', 'name', 'pulls_7d', 'previous_7d', 'change_7d', 'percent_7d'],
             ),
+            '400': error,
+          },
+        },
+      },
+      '/api/dashboard': {
+        get: {
+          summary: "Everything the dashboard shows for a range, in one answer: a row per repository with its figures, error, and the range's daily and cumulative series",
+          description: '7d and 30d come from the read model alone. interval is hour for 7d while tracking is younger than 7 days.',
+          parameters: [{ name: 'range', in: 'query', schema: { type: 'string', enum: ['7d', '30d', '90d', '1y', 'all'], default: '30d' } }],
+          responses: {
+            '200': {
+              description: '{today, range, interval: day|hour, buckets: [day or hour start], repositories: [{ref, registry, name, label, measure, enabled, has_data, pull_count, collected_at, first_seen_at, pulls_1d, pulls_yesterday, pulls_7d, previous_7d, change_7d, percent_7d, pulls_30d, previous_30d, in_range, last_success_at, error: {kind, message, at, wildcard?}, daily: [], cumulative: []}]}',
+              content: { 'application/json': { schema: { type: 'object', required: ['today', 'range', 'interval', 'buckets', 'repositories'] } } },
+            },
             '400': error,
           },
         },

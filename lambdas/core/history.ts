@@ -30,12 +30,6 @@ export interface DeltaPoint {
   firstSeen?: true;
 }
 
-/** A cumulative series under a repository name, as `sumByName` takes and returns it. */
-export interface NamedSeries {
-  name: string;
-  points: CumulativePoint[];
-}
-
 /** Pulls over the windows ending today; `pulls_1d` is the current UTC day so far. `null`: no tracked day in the window. */
 export interface WindowTotals {
   pulls_1d: number | null;
@@ -179,28 +173,6 @@ export function intervalDeltas(points: readonly IntervalPoint[], origin?: Readin
     previous = count;
     return delta;
   });
-}
-
-/**
- * Sums cumulative series per repository name (one name tracked in several registries), day by day: the sum of the
- * counts that are known, `null` only when none is. One series per distinct name, in first-seen order, over the union
- * of their days. A registry whose tracking starts later adds its whole count on that day: take deltas per registry
- * and add those when the day-to-day change matters.
- */
-export function sumByName(series: readonly NamedSeries[]): NamedSeries[] {
-  const byName = new Map<string, Map<string, number | null>>();
-  for (const { name, points } of series) {
-    const days = byName.get(name) ?? new Map<string, number | null>();
-    byName.set(name, days);
-    for (const { day, count } of points) {
-      const sum = days.get(day) ?? null;
-      days.set(day, count === null ? sum : (sum ?? 0) + count);
-    }
-  }
-  return [...byName].map(([name, days]) => ({
-    name,
-    points: [...days].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([day, count]) => ({ day, count })),
-  }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -61,13 +61,13 @@ export interface Folded {
  * after its window closed is not added twice: it is ignored.
  */
 export function foldSamples(view: SeriesView | undefined, samples: readonly Sample[]): Folded {
-  const first = samples[0] ?? view?.latest;
+  const first = view?.latest ?? samples[0];
   if (!first) throw new RangeError('nothing to fold: no view and no samples');
   const key = seriesKey(first);
   const actions = first.measure === 'daily_actions';
   for (const sample of samples) {
     if (seriesKey(sample) !== key) throw new RangeError(`samples of ${seriesKey(sample)} folded into the view of ${key}`);
-    if ((sample.measure === 'daily_actions') !== actions || (view && (view.measure === 'daily_actions') !== actions)) {
+    if ((sample.measure === 'daily_actions') !== actions) {
       throw new RangeError(`${key} mixes daily action counts and lifetime counters (at ${sample.collectedAt})`);
     }
   }

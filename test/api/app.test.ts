@@ -1,12 +1,14 @@
 // The query API over each series store: the same dataset, seeded through SeriesStore.write, answers the same on both.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheSeconds, createApiApp } from '../../lambdas/api/app.ts';
+import { cacheControl } from '../../lambdas/api/answers.ts';
+import { createApiApp } from '../../lambdas/api/app.ts';
 import { openApiDocument } from '../../lambdas/api/openapi.ts';
 import { createIngestApp } from '../../lambdas/ingest/app.ts';
 import type { SeriesStore } from '../../lambdas/core/ports.ts';
 import type { Sample } from '../../lambdas/core/samples.ts';
 import { LOCAL_TABLES } from '../../lambdas/local/dynamo.ts';
+import { DynamoReadModel } from '../../lambdas/stores/dynamodb/read-model-table.ts';
 import { DynamoRepoList } from '../../lambdas/stores/dynamodb/repo-table.ts';
 import { DynamoSeriesStore } from '../../lambdas/stores/dynamodb/series-table.ts';
 import { promtoolCheck } from '../fakes/promtool.ts';
@@ -39,13 +41,13 @@ function dataset(): Sample[] {
 type TestDynamo = Awaited<ReturnType<typeof startTestDynamo>>;
 
 /** Where the API reads series; the repos table is DynamoDB in both deployments. */
-const SERIES_STORES: [string, (dynamo: TestDynamo) => { series: SeriesStore; close?: () => void }][] = [
+const SERIES_STORES: [string, (dynamo: TestDynamo) => { series: SeriesStore; queries?: () => number; close?: () => void }][] = [
   ['dynamodb', (dynamo) => ({ series: new DynamoSeriesStore(dynamo.doc, LOCAL_TABLES.series) })],
   [
     'timestream',
     () => {
       const twin = createTimestreamTwin({ database: 'pullwatch', table: 'pulls', now: () => NOW.getTime() });
-      return { series: twin.store, close: () => twin.restore() };
+      return { series: twin.store, queries: () => twin.queries.length, close: () => twin.restore() };
     },
   ],
 ];
@@ -54,17 +56,24 @@ describe.each(SERIES_STORES)('query API on %s', (_store, makeSeries) => {
   let dynamo: TestDynamo;
   let closeSeries: (() => void) | undefined;
   let app: ReturnType<typeof createApiApp>;
+  let queries: (() => number) | undefined;
 
   beforeAll(async () => {
     dynamo = await startTestDynamo();
-    const { series, close } = makeSeries(dynamo);
+    const made = makeSeries(dynamo);
+    const { series, close } = made;
     closeSeries = close;
+    queries = made.queries;
     const repos = new DynamoRepoList(dynamo.doc, LOCAL_TABLES.repos);
+    // The read model is a DynamoDB table with either store; this one lives in the series table's key space.
+    const readModel = new DynamoReadModel(dynamo.doc, LOCAL_TABLES.series, 0, () => NOW.getTime());
     await series.write(dataset());
+    await readModel.apply(dataset());
+    await readModel.touch();
     await repos.add(['dockerhub:library/nginx', 'dockerhub:acme/*', 'ghcr:acme/app', 'quay:coreos/etcd', 'Bad Ref']);
     await repos.recordSuccess('dockerhub:library/nginx', NOW.toISOString());
     await repos.recordError('ghcr:acme/app', { kind: 'format_changed', message: 'no label', at: NOW.toISOString() });
-    app = createApiApp({ repos, series, pollMinutes: 60, now: () => NOW });
+    app = createApiApp({ repos, series, readModel, pollMinutes: 60, now: () => NOW });
   });
   afterAll(async () => {
     closeSeries?.();
@@ -89,10 +98,22 @@ describe.each(SERIES_STORES)('query API on %s', (_store, makeSeries) => {
         star_count: 5,
         last_updated: null,
         collected_at: at('2026-11-23'),
+        first_seen_at: at('2026-10-01'),
         pulls_1d: 100,
+        pulls_yesterday: 100,
         pulls_7d: 700,
         pulls_30d: 3_000,
       });
+    });
+
+    it('counts the rise since tracking began on the first day, flagged first_seen with its time, per ref', async () => {
+      const rows = await json(`/api/pulls/daily?by=ref&repo=acme/app&from=2026-11-10&to=2026-11-11`);
+      expect(rows).toEqual([
+        { timestamp: '2026-11-10T00:00:00.000Z', registry: 'dockerhub', repo: 'acme/app', daily_pulls: 0, first_seen: true, first_seen_at: at('2026-11-10') },
+        { timestamp: '2026-11-11T00:00:00.000Z', registry: 'dockerhub', repo: 'acme/app', daily_pulls: 10 },
+        { timestamp: '2026-11-10T00:00:00.000Z', registry: 'ghcr', repo: 'acme/app', daily_pulls: 0, first_seen: true, first_seen_at: at('2026-11-10') },
+        { timestamp: '2026-11-11T00:00:00.000Z', registry: 'ghcr', repo: 'acme/app', daily_pulls: 1 },
+      ]);
     });
 
     it('clamps a reset and spreads a gap instead of showing a dip', async () => {
@@ -222,11 +243,29 @@ describe.each(SERIES_STORES)('query API on %s', (_store, makeSeries) => {
   });
 
   describe('caching', () => {
-    it('sends Cache-Control tied to the poll interval and an ETag that revalidates', async () => {
+    it('tags answers by the generation and revalidates them, keeping them until the next collection is due', async () => {
       const first = await get('/api/summary');
-      expect(first.headers.get('cache-control')).toBe(`public, max-age=${cacheSeconds(60)}`);
-      const again = await get('/api/summary', { 'if-none-match': first.headers.get('etag')! });
-      expect(again.status).toBe(304);
+      const tag = first.headers.get('etag')!;
+      expect(tag).toMatch(/^"1-2026-11-23-[\w-]{16}"$/);
+      // Written "now": a collection may still be landing, so only a minute.
+      expect(first.headers.get('cache-control')).toBe('public, max-age=60');
+      const again = await get('/api/summary', { 'if-none-match': tag });
+      expect([again.status, again.headers.get('etag')]).toEqual([304, tag]);
+      // Another question, or CSV, is another answer.
+      expect((await get('/api/summary?registry=ghcr')).headers.get('etag')).not.toBe(tag);
+      expect((await get('/api/summary', { accept: 'text/csv' })).headers.get('etag')).not.toBe(tag);
+      expect((await get('/api/summary', { accept: 'text/html,application/json;q=0.9' })).headers.get('etag')).toBe(tag);
+    });
+
+    it('answers the default views from the read model alone: no series store query', async () => {
+      const before = queries?.();
+      for (const path of ['/api/summary', '/api/trends', '/api/metrics', '/api/repos', '/api/badge/dockerhub/library/nginx.svg?window=7d', '/api/dashboard', '/api/dashboard?range=7d', '/api/pulls/daily', '/api/pulls', '/api/snapshot']) {
+        expect((await get(path)).status, path).toBe(200);
+      }
+      expect(queries?.()).toBe(before);
+      // Longer ranges still read the series store (and prove the count above could move).
+      expect((await get('/api/dashboard?range=90d')).status).toBe(200);
+      if (queries) expect(queries()).toBeGreaterThan(before!);
     });
   });
 
@@ -282,20 +321,26 @@ describe.each(SERIES_STORES)('query API on %s', (_store, makeSeries) => {
 });
 
 describe('API behaviour that does not depend on the store', () => {
-  it('keeps cache lifetimes between a second and five minutes', () => {
-    expect([cacheSeconds(60), cacheSeconds(1), cacheSeconds(0.001)]).toEqual([300, 15, 1]);
+  it('lets caches keep an answer until the next collection is due, never longer than the poll interval', () => {
+    const written = (minutesAgo: number) => ({ value: 3, writtenAt: new Date(NOW.getTime() - minutesAgo * 60_000).toISOString() });
+    expect(cacheControl(60, written(10), NOW)).toBe('public, max-age=3000');
+    expect(cacheControl(60, written(1), NOW)).toBe('public, max-age=60'); // still landing
+    expect(cacheControl(60, written(59.5), NOW)).toBe('public, max-age=60'); // due now
+    expect(cacheControl(60, written(90), NOW)).toBe('public, max-age=60'); // overdue
+    expect(cacheControl(60, { value: 0 }, NOW)).toBe('public, max-age=60'); // nothing collected yet
+    expect(cacheControl(0.5, written(10), NOW)).toBe('public, max-age=30'); // never past the poll interval
   });
 
   const failing = createApiApp({
     repos: { list: async () => [] },
     series: {
-      latest: async () => [],
       daily: async () => [],
       samples: async () => [],
       health: async () => {
         throw Object.assign(new Error('secret detail'), { name: 'ResourceNotFoundException' });
       },
     },
+    readModel: { generation: async () => ({ value: 0 }), views: async () => [] },
     pollMinutes: 60,
   });
 

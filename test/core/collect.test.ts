@@ -14,13 +14,16 @@ function harness(collectFromSource: (ref: Ref) => Promise<Collected>) {
   const successes: string[] = [];
   const errors: [string, RecordedError][] = [];
   const sent: { messages: RefMessage[]; delaySeconds?: number }[] = [];
+  /** Samples written when each touch of the generation came. */
+  const touches: number[] = [];
   const deps = {
     collectFromSource,
     series: {
-      write: async (samples: readonly Sample[]) => {
-        written.push(...samples);
-        return { drops: [] };
-      },
+      write: async (samples: readonly Sample[]) => void written.push(...samples),
+    },
+    readModel: {
+      apply: async (samples: readonly Sample[]) => ({ drops: samples.filter((one) => one.pullCount < 0).map((one) => ({ key: `dockerhub:${one.repo}`, previous: 0, current: one.pullCount })) }),
+      touch: async () => void touches.push(written.length),
     },
     repos: {
       recordSuccess: async (ref: string) => void successes.push(ref),
@@ -29,7 +32,7 @@ function harness(collectFromSource: (ref: Ref) => Promise<Collected>) {
     queue: { send: async (messages: readonly RefMessage[], delaySeconds?: number) => void sent.push({ messages: [...messages], delaySeconds }) },
     now: () => NOW,
   };
-  return { deps, written, successes, errors, sent };
+  return { deps, written, successes, errors, sent, touches };
 }
 
 const sample = (repo: string, pullCount = 0): Sample => ({ registry: 'dockerhub', repo, collectedAt: NOW.toISOString(), pullCount });
@@ -43,6 +46,13 @@ describe('collectMessage', () => {
     expect(await collectMessage({ ref: 'nginx' }, h.deps)).toEqual({ status: 'stored', samples: 1, expanded: 0, warnings: [], drops: [] });
     expect(h.written).toEqual([sample('library/nginx')]);
     expect(h.successes).toEqual(['nginx']);
+    // The generation moves once, after the samples were written.
+    expect(h.touches).toEqual([1]);
+  });
+
+  it('reports the counters that went down, as the read model saw them', async () => {
+    const h = harness(async () => ({ samples: [sample('acme/reset', -1)] }));
+    expect(await collectMessage({ ref: 'acme/reset' }, h.deps)).toMatchObject({ status: 'stored', drops: [{ key: 'dockerhub:acme/reset', current: -1 }] });
   });
 
   it.each([
@@ -56,6 +66,8 @@ describe('collectMessage', () => {
     expect(result).toMatchObject({ status: 'failed', retry, error: { kind, at: NOW.toISOString() } });
     expect(h.written).toEqual([]);
     expect(h.errors).toEqual([['dockerhub:a/b', expect.objectContaining({ kind, message: expect.stringContaining('http://hub/x') })]]);
+    // Cached answers must show the error: the generation moves.
+    expect(h.touches).toEqual([0]);
   });
 
   it('sends a rate-limited ref back to the queue with the delay the registry asked for, capped at 15 minutes', async () => {
@@ -114,9 +126,10 @@ describe('collectMessage', () => {
   it('shows the failure of a ref found behind a wildcard on the wildcard too', async () => {
     const h = harness(failing('format_changed'));
     await collectMessage({ ref: 'ghcr:o/a', parent: 'ghcr:o/*' }, h.deps);
-    expect(h.errors.map(([ref, error]) => [ref, error.message.startsWith('ghcr:o/a: ') || ref === 'ghcr:o/a'])).toEqual([
-      ['ghcr:o/a', true],
-      ['ghcr:o/*', true],
+    // On the wildcard, a field names the repository: no prefix of the message to parse back.
+    expect(h.errors.map(([ref, error]) => [ref, error.ref, error.message])).toEqual([
+      ['ghcr:o/a', undefined, expect.stringContaining('http://hub/x')],
+      ['ghcr:o/*', 'ghcr:o/a', expect.stringMatching(/^(?!ghcr:o\/a: )/)],
     ]);
   });
 

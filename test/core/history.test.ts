@@ -1,14 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { addDays, dayOf, daysBetween } from '../../lambdas/core/days.ts';
 import {
-  addDays,
   dailyCumulative,
   dailyDeltas,
-  dayOf,
-  daysBetween,
   intervalCumulative,
+  intervalDeltas,
   sortByMovement,
-  sumByName,
   trend,
   windowTotals,
   type DeltaPoint,
@@ -481,36 +479,43 @@ describe('sortByMovement', () => {
   });
 });
 
-describe('sumByName', () => {
-  it('sums the known counts of a name across registries, null only where none is known', () => {
-    const days = ['2026-11-01', '2026-11-02', '2026-11-03'];
-    const series = [
-      { name: 'nginx', points: [{ day: days[0]!, count: null }, { day: days[1]!, count: 100 }, { day: days[2]!, count: 120 }] },
-      { name: 'nginx', points: [{ day: days[0]!, count: null }, { day: days[1]!, count: null }, { day: days[2]!, count: 5 }] },
-      { name: 'redis', points: [{ day: days[0]!, count: 0 }] },
-    ];
-    expect(sumByName(series)).toEqual([
-      { name: 'nginx', points: [{ day: days[0], count: null }, { day: days[1], count: 100 }, { day: days[2], count: 125 }] },
-      { name: 'redis', points: [{ day: days[0], count: 0 }] },
+describe('the first tracked day', () => {
+  const days = ['2026-11-22', '2026-11-23', '2026-11-24'];
+
+  it('counts the rise since the first reading, not 0, and marks it first seen', () => {
+    const samples = [pulls('2026-11-23T09:00:00.000Z', 1_000), pulls('2026-11-23T10:00:00.000Z', 1_030)];
+    expect(dailyDeltas(samples, days)).toEqual([
+      { day: '2026-11-23', delta: 30, firstSeen: true },
+      { day: '2026-11-24', delta: 0 },
     ]);
   });
 
-  it('aligns series by day when their ranges differ', () => {
-    const series = [
-      { name: 'app', points: [{ day: '2026-11-02', count: 2 }, { day: '2026-11-03', count: 3 }] },
-      { name: 'app', points: [{ day: '2026-11-01', count: 10 }, { day: '2026-11-02', count: 20 }] },
-    ];
-    expect(sumByName(series)[0]!.points).toEqual([
-      { day: '2026-11-01', count: 10 },
-      { day: '2026-11-02', count: 22 },
-      { day: '2026-11-03', count: 3 },
-    ]);
+  it('takes the first reading from `origin` when the samples hold only day closings', () => {
+    const closings = [pulls('2026-11-23T23:00:00.000Z', 1_050), pulls('2026-11-24T10:00:00.000Z', 1_070)];
+    const origin = { at: '2026-11-23T09:00:00.000Z', count: 1_000 };
+    expect(dailyDeltas(closings, days, origin).map((point) => point.delta)).toEqual([50, 20]);
+    // An origin on another day than the first sample's is no baseline for it.
+    expect(dailyDeltas(closings, days, { at: '2026-11-20T09:00:00.000Z', count: 1 }).map((point) => point.delta)).toEqual([0, 20]);
   });
 
-  it('sums the cumulative series of two registries built from their samples', () => {
-    const days = daysBetween('2026-11-01', '2026-11-03');
-    const hub = dailyCumulative(counter({ '2026-11-01': 1_000, '2026-11-03': 1_010 }), days);
-    const ghcr = dailyCumulative([{ ...pulls('2026-11-02', 50), registry: 'ghcr', repo: 'org/nginx' }], days);
-    expect(sumByName([{ name: 'nginx', points: hub }, { name: 'nginx', points: ghcr }])[0]!.points.map((p) => p.count)).toEqual([1_000, 1_050, 1_060]);
+  it('clamps a first day whose counter went down since the first reading to 0', () => {
+    expect(dailyDeltas([pulls('2026-11-23T09:00:00.000Z', 1_000), pulls('2026-11-23T10:00:00.000Z', 10)], days)[0]).toEqual({ day: '2026-11-23', delta: 0, firstSeen: true });
+  });
+
+  it('gives today so far from the first hour of tracking', () => {
+    const samples = [pulls('2026-11-24T09:00:00.000Z', 500), pulls('2026-11-24T10:00:00.000Z', 530)];
+    expect(windowTotals(dailyDeltas(samples, days), '2026-11-24')).toEqual({ pulls_1d: 30, pulls_7d: 30, pulls_30d: 30 });
+  });
+});
+
+describe('intervalDeltas', () => {
+  const hours = ['2026-11-24T08:00:00.000Z', '2026-11-24T09:00:00.000Z', '2026-11-24T10:00:00.000Z', '2026-11-24T11:00:00.000Z'];
+
+  it('gives each hour its rise, the first from the first reading, null before tracking, a drop as 0', () => {
+    const samples = [pulls('2026-11-24T09:10:00.000Z', 100), pulls('2026-11-24T09:50:00.000Z', 110), pulls('2026-11-24T10:30:00.000Z', 140), pulls('2026-11-24T11:30:00.000Z', 5)];
+    const points = intervalCumulative(samples, hours);
+    expect(intervalDeltas(points, { at: '2026-11-24T09:10:00.000Z', count: 100 })).toEqual([null, 10, 30, 0]);
+    // Without a first reading in the range, its first hour has no baseline.
+    expect(intervalDeltas(points.slice(2))).toEqual([0, 0]);
   });
 });

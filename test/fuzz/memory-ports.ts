@@ -1,19 +1,20 @@
-// In-memory RepoList, SeriesStore and RegistryCounters: the API's ports without a database, for fast fuzzing.
-import type { RecordedError, RegistryCounters, RepoList, RepositoryCounts, SeriesStore, TagCount, TrackedRepo, WriteReport } from '../../lambdas/core/ports.ts';
+// In-memory RepoList, SeriesStore, ReadModel and RegistryCounters: the API's ports without a database, for fast
+// fuzzing and the Grafana board's tests.
+import type { Generation, ReadModel, RecordedError, RegistryCounters, RepoList, RepositoryCounts, SeriesStore, TagCount, TrackedRepo, WriteReport } from '../../lambdas/core/ports.ts';
+import { type SeriesView, foldSamples } from '../../lambdas/core/read-model.ts';
 import type { CountedEvent } from '../../lambdas/core/registry-events.ts';
 import { type Sample, type SeriesFilter, matchesFilter, seriesKey } from '../../lambdas/core/samples.ts';
 
 export class MemorySeries implements SeriesStore {
   private readonly bySeries = new Map<string, Sample[]>();
 
-  async write(samples: readonly Sample[]): Promise<WriteReport> {
+  async write(samples: readonly Sample[]): Promise<void> {
     for (const sample of samples) {
       const list = this.bySeries.get(seriesKey(sample)) ?? [];
       list.push(sample);
       list.sort((a, b) => (a.collectedAt < b.collectedAt ? -1 : 1));
       this.bySeries.set(seriesKey(sample), list);
     }
-    return { drops: [] };
   }
 
   async latest(): Promise<Sample[]> {
@@ -45,6 +46,42 @@ export class MemorySeries implements SeriesStore {
       .map((key) => this.bySeries.get(key)!)
       .filter((samples) => matchesFilter(samples[0]!, filter));
   }
+}
+
+export class MemoryReadModel implements ReadModel {
+  private readonly byKey = new Map<string, SeriesView>();
+  private current: Generation = { value: 0 };
+
+  async apply(samples: readonly Sample[]): Promise<WriteReport> {
+    const drops: WriteReport['drops'] = [];
+    const groups = new Map<string, Sample[]>();
+    for (const sample of samples) groups.set(seriesKey(sample), [...(groups.get(seriesKey(sample)) ?? []), sample]);
+    for (const [key, group] of groups) {
+      const folded = foldSamples(this.byKey.get(key), group);
+      this.byKey.set(key, folded.view);
+      if (folded.drop) drops.push(folded.drop);
+    }
+    return { drops };
+  }
+
+  async touch(): Promise<void> {
+    this.current = { value: this.current.value + 1, writtenAt: new Date().toISOString() };
+  }
+
+  async generation(): Promise<Generation> {
+    return this.current;
+  }
+
+  async views(): Promise<SeriesView[]> {
+    return [...this.byKey.values()];
+  }
+}
+
+/** A series store and its read model written together, as a collection writes them. */
+export async function writeCollected(samples: readonly Sample[], series: MemorySeries, readModel: MemoryReadModel): Promise<void> {
+  await series.write(samples);
+  await readModel.apply(samples);
+  await readModel.touch();
 }
 
 export class MemoryRepos implements RepoList {

@@ -26,12 +26,8 @@ function handlerWith(collectFromSource: (ref: Ref) => Promise<Collected>) {
   const requeued: RefMessage[] = [];
   const handler = createCollectHandler({
     collectFromSource,
-    series: {
-      write: async (samples) => {
-        written.push(...samples);
-        return { drops: [] };
-      },
-    },
+    series: { write: async (samples) => void written.push(...samples) },
+    readModel: { apply: async () => ({ drops: [] }), touch: async () => undefined },
     repos: { recordSuccess: async () => undefined, recordError: async () => undefined },
     queue: { send: async (messages) => void requeued.push(...messages) },
     now: () => NOW,
@@ -79,6 +75,7 @@ describe('collect handler', () => {
           throw new Error('ProvisionedThroughputExceeded');
         },
       },
+      readModel: { apply: async () => ({ drops: [] }), touch: async () => undefined },
       repos: { recordSuccess: async () => undefined, recordError: async () => undefined },
       queue: { send: async () => undefined },
       now: () => NOW,
@@ -94,8 +91,10 @@ describe('collect metrics', () => {
     const handler = createCollectHandler(
       {
         collectFromSource: byPath,
-        series: {
-          write: async (samples) => ({ drops: samples.map((sample) => ({ key: `${sample.registry}:${sample.repo}`, previous: 50, current: sample.pullCount })) }),
+        series: { write: async () => undefined },
+        readModel: {
+          apply: async (samples) => ({ drops: samples.map((sample) => ({ key: `${sample.registry}:${sample.repo}`, previous: 50, current: sample.pullCount })) }),
+          touch: async () => undefined,
         },
         repos: { recordSuccess: async () => undefined, recordError: async () => undefined },
         queue: { send: async () => undefined },

@@ -18,13 +18,12 @@ describe('request metrics', () => {
     const metrics = recorder();
     const app = createApiApp({
       repos: { list: async () => [] },
-      series: {
-        latest: async () => {
+      series: { daily: async () => [], samples: async () => [], health: async () => undefined },
+      readModel: {
+        generation: async () => ({ value: 1 }),
+        views: async () => {
           throw new Error('store down');
         },
-        daily: async () => [],
-        samples: async () => [],
-        health: async () => undefined,
       },
       pollMinutes: 60,
       metrics,

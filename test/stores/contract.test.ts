@@ -253,15 +253,6 @@ describe('where DynamoDB and Timestream differ', () => {
     for (const { store } of [dynamo, timestream]) expect(await store.daily('2026-11-21', '2026-11-22')).toEqual([day(20), actions('ns/daily', '2026-11-22', 4)]);
   });
 
-  it('reports a lifetime counter that went down (DynamoDB; Timestream would need a billed query)', async () => {
-    const reading = (pullCount: number, hour: number) => ({ registry: 'dockerhub' as const, repo: 'acme/reset', collectedAt: `2026-11-21T${String(hour).padStart(2, '0')}:00:00.000Z`, pullCount });
-    expect(await dynamo.store.write([reading(500, 1)])).toEqual({ drops: [] });
-    expect(await dynamo.store.write([reading(120, 2)])).toEqual({ drops: [{ key: 'dockerhub:acme/reset', previous: 500, current: 120 }] });
-    expect(await dynamo.store.write([reading(130, 3)])).toEqual({ drops: [] });
-    expect(await timestream.store.write([reading(500, 1)])).toEqual({ drops: [] });
-    expect(await timestream.store.write([reading(120, 2)])).toEqual({ drops: [] });
-  });
-
   it('latest(): DynamoDB remembers every repository ever written, Timestream only those read in the last 35 days', async () => {
     // The Timestream query bounds the data it scans (and bills) with `time > ago(35d)`; DynamoDB keeps one latest
     // item per repository at no extra cost. A repository not collected for 35 days drops out of Timestream's summary.

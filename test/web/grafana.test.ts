@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp } from '../../lambdas/api/app.ts';
 import { openApiDocument } from '../../lambdas/api/openapi.ts';
-import type { RecordedError, RepoList, SeriesStore, TrackedRepo, WriteReport } from '../../lambdas/core/ports.ts';
-import { type Sample, type SeriesFilter, matchesFilter, seriesKey } from '../../lambdas/core/samples.ts';
+import type { Sample } from '../../lambdas/core/samples.ts';
+import { MemoryReadModel, MemoryRepos, MemorySeries, writeCollected } from '../fuzz/memory-ports.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The dashboard, typed as far as the test reads it.
@@ -248,67 +248,6 @@ describe('web/public/grafana/pullwatch.json', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // The real API over in-memory ports.
 
-class MemorySeriesStore implements SeriesStore {
-  private readonly byKey = new Map<string, Sample[]>();
-
-  async write(samples: readonly Sample[]): Promise<WriteReport> {
-    for (const sample of samples) {
-      const key = seriesKey(sample);
-      this.byKey.set(key, [...(this.byKey.get(key) ?? []), sample].sort((a, b) => a.collectedAt.localeCompare(b.collectedAt)));
-    }
-    return { drops: [] };
-  }
-
-  async latest(): Promise<Sample[]> {
-    return this.series().map(([, samples]) => samples.at(-1)!);
-  }
-
-  async daily(fromDay: string, toDay: string, filter?: SeriesFilter): Promise<Sample[]> {
-    return this.series(filter).flatMap(([, samples]) => {
-      const lastOfDay = new Map<string, Sample>();
-      for (const sample of samples) {
-        const day = sample.collectedAt.slice(0, 10);
-        if (day >= fromDay && day <= toDay) lastOfDay.set(day, sample);
-      }
-      return [...lastOfDay.values()];
-    });
-  }
-
-  async samples(from: string, to: string, filter?: SeriesFilter): Promise<Sample[]> {
-    return this.series(filter).flatMap(([, samples]) => samples.filter((sample) => !sample.measure && sample.collectedAt >= from && sample.collectedAt < to));
-  }
-
-  async health(): Promise<void> {}
-
-  private series(filter?: SeriesFilter): [string, Sample[]][] {
-    return [...this.byKey].filter(([, samples]) => matchesFilter(samples[0]!, filter)).sort(([a], [b]) => a.localeCompare(b));
-  }
-}
-
-class MemoryRepoList implements RepoList {
-  private readonly repos = new Map<string, TrackedRepo>();
-
-  async list(): Promise<TrackedRepo[]> {
-    return [...this.repos.values()];
-  }
-
-  async add(refs: readonly string[]): Promise<string[]> {
-    const added = refs.filter((ref) => !this.repos.has(ref));
-    for (const ref of added) this.repos.set(ref, { ref, enabled: true });
-    return added;
-  }
-
-  async recordSuccess(ref: string, at: string): Promise<void> {
-    const repo = this.repos.get(ref);
-    if (repo) this.repos.set(ref, { ...repo, lastSuccessAt: at });
-  }
-
-  async recordError(ref: string, error: RecordedError): Promise<void> {
-    const repo = this.repos.get(ref);
-    if (repo) this.repos.set(ref, { ...repo, lastError: error });
-  }
-}
-
 const NOW = new Date('2026-03-15T12:00:00.000Z');
 const DAY_MS = 86_400_000;
 const daysAgo = (n: number, hour = 6) => new Date(Date.UTC(2026, 2, 15 - n, hour)).toISOString();
@@ -381,11 +320,12 @@ describe('the dashboard against the API', () => {
   const base = { pullwatch_url: '', __from: String(NOW.getTime() - 30 * DAY_MS), __to: String(NOW.getTime()) };
 
   beforeAll(async () => {
-    const series = new MemorySeriesStore();
-    const repos = new MemoryRepoList();
-    await series.write(dataset());
+    const series = new MemorySeries();
+    const readModel = new MemoryReadModel();
+    const repos = new MemoryRepos();
+    await writeCollected(dataset(), series, readModel);
     await repos.add(['dockerhub:library/nginx', 'dockerhub:acme/app', 'ghcr:acme/app', 'quay:coreos/etcd']);
-    app = createApiApp({ repos, series, pollMinutes: 60, now: () => NOW });
+    app = createApiApp({ repos, series, readModel, pollMinutes: 60, now: () => NOW });
 
     // The repository variable's options, as its own query yields them with every registry selected.
     const repoVariable = dashboard.templating.list.find((variable) => variable.name === 'repo')!;

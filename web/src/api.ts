@@ -1,67 +1,8 @@
-// The HTTP API as the dashboard reads it: row types (lambdas/api/openapi.ts) and fetches by relative URL, so the
-// same build works behind CloudFront (`/api` on the same origin) and in local mode.
-
-export type Measure = 'pulls' | 'actions';
-
-export interface SummaryRow {
-  registry: string;
-  name: string;
-  measure: Measure;
-  /** null for Quay, which has no lifetime total. */
-  pull_count: number | null;
-  star_count: number | null;
-  last_updated: string | null;
-  collected_at: string;
-  pulls_1d: number | null;
-  pulls_7d: number | null;
-  pulls_30d: number | null;
-}
-
-export interface RecordedError {
-  kind: string;
-  message: string;
-  at: string;
-}
-
-export interface RepoItem {
-  ref: string;
-  registry: string | null;
-  name: string | null;
-  enabled: boolean;
-  label: string | null;
-  last_success_at: string | null;
-  last_error: RecordedError | null;
-}
-
-export interface TrendRow {
-  registry: string;
-  name: string;
-  measure: Measure;
-  pulls_7d: number;
-  previous_7d: number;
-  change_7d: number;
-  percent_7d: number | null;
-  pulls_30d: number;
-  previous_30d: number;
-  change_30d: number;
-  percent_30d: number | null;
-}
-
-/** Rows of /api/pulls/daily and /api/pulls: keyed by name only (a name in several registries is summed). */
-export interface DailyRow {
-  timestamp: string;
-  repo: string;
-  daily_pulls: number;
-  first_seen?: boolean;
-  measure?: 'actions';
-}
-
-export interface CumulativeRow {
-  timestamp: string;
-  repo: string;
-  pull_count: number;
-  measure?: 'actions';
-}
+// The HTTP API as the dashboard reads it: the one answer it asks for (GET /api/dashboard, typed by the server's own
+// definition: type imports are erased from the bundle) and fetches by relative URL, so the same build works behind
+// CloudFront (`/api` on the same origin) and in local mode.
+export type { DashboardAnswer, DashboardRow, RowError } from '../../lambdas/core/views/dashboard.ts';
+export type { Measure } from '../../lambdas/core/measures.ts';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';

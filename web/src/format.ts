@@ -1,8 +1,10 @@
 // How numbers, changes and times read on the page (en-US grouping, UTC days). Pure: unit-tested in node.
+import { DAY_MS, dayNumber } from '../../lambdas/core/days.ts';
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const dayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const hourFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
 const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 export function formatNumber(value: number | null | undefined): string {
@@ -32,7 +34,17 @@ export function formatPercent(percent: number | null): string {
 
 /** `Mon, 23 Nov 2026` for a YYYY-MM-DD day. */
 export function formatDay(day: string): string {
-  return dayFormat.format(new Date(`${day}T00:00:00Z`));
+  return dayFormat.format(new Date(dayNumber(day) * DAY_MS));
+}
+
+/** `Mon, 23 Nov 2026, 14:00 UTC` for the ISO start of an hour. */
+export function formatHour(iso: string): string {
+  return `${hourFormat.format(new Date(iso))} UTC`;
+}
+
+/** A bucket of the dashboard's axis as a tooltip names it: a day, or an hour of a day. */
+export function formatBucket(bucket: string, interval: 'day' | 'hour'): string {
+  return interval === 'hour' ? formatHour(bucket) : formatDay(bucket);
 }
 
 export function formatTime(iso: string): string {
@@ -46,11 +58,6 @@ export function relativeTime(iso: string, now: number): string {
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
   return `${Math.floor(seconds / 86_400)} d ago`;
-}
-
-/** The day `n` days after a YYYY-MM-DD day (before, for negative `n`). */
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** RFC 4180: quote a field that holds a comma, quote or line break; double the quotes inside. */

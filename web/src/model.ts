@@ -1,11 +1,8 @@
-// What the page shows, computed from the API's answers: one row per repository (summary ⨝ repos ⨝ trends ⨝ daily),
-// the header totals, filtering, sorting, the charted repositories and the CSV. Pure: no DOM, unit-tested in node.
-import type { CumulativeRow, DailyRow, Measure, RecordedError, RepoItem, SummaryRow, TrendRow } from './api.ts';
-import { addDays, csvField } from './format.ts';
-import { RANGE_DAYS, type Range, type SortDir, type SortKey, type ViewState } from './state.ts';
-
-/** day (YYYY-MM-DD) → value */
-export type DayValues = Map<string, number>;
+// What the page shows, computed from the API's one answer (GET /api/dashboard): one row per repository, the header
+// totals, filtering, sorting, the charted repositories and the CSV. Pure: no DOM, unit-tested in node.
+import type { DashboardRow, Measure, RowError } from './api.ts';
+import { csvField } from './format.ts';
+import type { SortDir, SortKey, ViewState } from './state.ts';
 
 export interface RepoRow {
   /** `registry:name`, as in the repos table. */
@@ -20,216 +17,47 @@ export interface RepoRow {
   d1: number | null;
   d7: number | null;
   d30: number | null;
-  /** Last 7 days against the 7 before (from /api/trends). */
+  /** Last 7 days against the 7 before. */
   trend: { change: number; percent: number | null; previous: number } | null;
   previous30: number | null;
-  /** Daily counts over the day axis; null where the repository was not tracked yet. */
+  /** Counts per bucket of the answer's axis (days, or hours); null where the repository was not tracked yet. */
   daily: (number | null)[];
+  /** The running count at the end of each bucket (Quay: actions summed over the range). */
+  cumulative: (number | null)[];
   rangeTotal: number | null;
   /** Yesterday's count (UTC), to compare today with. */
   yesterday: number | null;
   lastSuccess: string | null;
-  error: RecordedError | null;
+  error: RowError | null;
   /** Where the error comes from: the ref's own item, or the wildcard (`owner/*`) that found it. */
   errorFrom: 'own' | 'wildcard' | null;
   paused: boolean;
 }
 
-export const refOf = (registry: string, name: string): string => `${registry}:${name}`;
-
-/** Days are the UTC dates of the API's midnight timestamps. */
-export const dayOfTimestamp = (timestamp: string): string => timestamp.slice(0, 10);
-
-// ---------------------------------------------------------------------------------------------------------------
-// Daily and cumulative rows come keyed by name (summed across registries): give each one its ref back.
-
-/** Which refs a name stands for, per measure: Quay's actions and other registries' pulls never share a key. */
-export function refsByName(summary: readonly SummaryRow[]): Map<string, string[]> {
-  const byName = new Map<string, string[]>();
-  for (const row of summary) {
-    const key = `${row.measure}\u0000${row.name}`;
-    byName.set(key, [...(byName.get(key) ?? []), refOf(row.registry, row.name)]);
-  }
-  return byName;
-}
-
-export interface Attributed {
-  byRef: Map<string, DayValues>;
-  /** Refs whose name is tracked in several registries: their rows are sums, to be asked for per registry. */
-  ambiguous: string[];
-}
-
-/** Files the rows under the one ref their name stands for; `candidates` lists the refs per `measure\0name`. */
-export function attributeRows<R extends { timestamp: string; repo: string; measure?: 'actions' }>(
-  rows: readonly R[],
-  value: (row: R) => number,
-  candidates: (name: string, measure: Measure) => readonly string[],
-): Attributed {
-  const byRef = new Map<string, DayValues>();
-  const ambiguous = new Set<string>();
-  for (const row of rows) {
-    const refs = candidates(row.repo, row.measure ?? 'pulls');
-    if (refs.length !== 1) {
-      for (const ref of refs) ambiguous.add(ref);
-      continue;
-    }
-    const ref = refs[0]!;
-    let days = byRef.get(ref);
-    if (!days) byRef.set(ref, (days = new Map()));
-    days.set(dayOfTimestamp(row.timestamp), value(row));
-  }
-  return { byRef, ambiguous: [...ambiguous].sort() };
-}
-
-export const dailyValue = (row: DailyRow): number => row.daily_pulls;
-export const cumulativeValue = (row: CumulativeRow): number => row.pull_count;
-
-/** Groups refs by registry, for one request per registry (`registry=r&repo=r:a,r:b`). */
-export function byRegistry(refs: readonly string[]): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const ref of refs) {
-    const registry = ref.slice(0, ref.indexOf(':'));
-    groups.set(registry, [...(groups.get(registry) ?? []), ref]);
-  }
-  return groups;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The day axis
-
-/** The `from` parameter for a range: relative days, so the server's clock decides where today is. */
-export function rangeFrom(range: Range): string {
-  return `${RANGE_DAYS[range] - 1}d`;
-}
-
-/**
- * The days a range shows, oldest first. The API's daily rows run to the server's today; the range's start is that
- * today minus its length, except `all`, which starts at the first day anything was tracked.
- */
-export function dayAxis(range: Range, dailyDays: Iterable<string>, fallbackToday: string): string[] {
-  let first: string | undefined;
-  let last: string | undefined;
-  for (const day of dailyDays) {
-    if (first === undefined || day < first) first = day;
-    if (last === undefined || day > last) last = day;
-  }
-  const today = last ?? fallbackToday;
-  const start = range === 'all' ? (first ?? today) : addDays(today, 1 - RANGE_DAYS[range]);
-  const days: string[] = [];
-  for (let day = start; day <= today; day = addDays(day, 1)) days.push(day);
-  return days;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Rows
-
-export interface RowInputs {
-  summary: readonly SummaryRow[];
-  repos: readonly RepoItem[];
-  trends: readonly TrendRow[];
-  daily: ReadonlyMap<string, DayValues>;
-  days: readonly string[];
-}
-
-/** The wildcard item (`registry:owner/*`) that covers a ref, the most specific one when several do. */
-function coveringWildcard(ref: string, wildcards: readonly RepoItem[]): RepoItem | undefined {
-  let best: RepoItem | undefined;
-  for (const item of wildcards) {
-    const prefix = item.ref.slice(0, -1);
-    if (ref.startsWith(prefix) && (!best || prefix.length > best.ref.length - 1)) best = item;
-  }
-  return best;
-}
-
-const isWildcard = (item: RepoItem): boolean => item.ref.endsWith('/*');
-
-/** collect.ts copies a failure of a repository found behind a wildcard onto the wildcard, prefixed with its ref. */
-const NAMES_A_REF = /^(?:dockerhub|ghcr|quay|registry):\S+: /;
-
-/**
- * The wildcard's error as it concerns `ref`: its own failure (the listing) concerns every repository under it, a copy
- * of one repository's failure concerns that repository only.
- */
-function wildcardError(ref: string, wildcard: RepoItem | undefined): RecordedError | null {
-  const error = wildcard?.last_error;
-  if (!error) return null;
-  return !NAMES_A_REF.test(error.message) || error.message.startsWith(`${ref}: `) ? error : null;
-}
-
-export function buildRows({ summary, repos, trends, daily, days }: RowInputs): RepoRow[] {
-  const own = new Map(repos.map((item) => [item.ref, item]));
-  const wildcards = repos.filter(isWildcard);
-  const trendByRef = new Map(trends.map((row) => [refOf(row.registry, row.name), row]));
-  const today = days.at(-1);
-  const yesterday = today === undefined ? undefined : addDays(today, -1);
-
-  const rows: RepoRow[] = summary.map((row) => {
-    const ref = refOf(row.registry, row.name);
-    const item = own.get(ref);
-    const wildcard = item ? undefined : coveringWildcard(ref, wildcards);
-    const error = item ? item.last_error : wildcardError(ref, wildcard);
-    const values = daily.get(ref);
-    const series = days.map((day) => values?.get(day) ?? null);
-    const trend = trendByRef.get(ref);
-    return {
-      ref,
-      registry: row.registry,
-      name: row.name,
-      label: item?.label ?? null,
-      measure: row.measure,
-      hasData: true,
-      total: row.measure === 'actions' ? null : row.pull_count,
-      d1: row.pulls_1d,
-      d7: row.pulls_7d,
-      d30: row.pulls_30d,
-      trend: trend ? { change: trend.change_7d, percent: trend.percent_7d, previous: trend.previous_7d } : null,
-      previous30: trend?.previous_30d ?? null,
-      daily: series,
-      rangeTotal: sumKnown(series),
-      yesterday: yesterday === undefined ? null : (values?.get(yesterday) ?? null),
-      // A sample exists only after a successful read, so collected_at is a last success too (Quay's is a stats day).
-      lastSuccess: item?.last_success_at ?? wildcard?.last_success_at ?? (row.measure === 'pulls' ? row.collected_at : null),
-      error,
-      errorFrom: error ? (item ? 'own' : 'wildcard') : null,
-      paused: (item ?? wildcard)?.enabled === false,
-    };
-  });
-
-  // Tracked refs with nothing to show yet still get a row, so a failing ref is seen rather than missing.
-  const shown = new Set(rows.map((row) => row.ref));
-  for (const item of repos) {
-    const covered = isWildcard(item) ? rows.some((row) => row.ref.startsWith(item.ref.slice(0, -1))) : shown.has(item.ref);
-    if (covered) continue;
-    const colon = item.ref.indexOf(':');
-    rows.push({
-      ref: item.ref,
-      registry: item.registry ?? (colon > 0 ? item.ref.slice(0, colon) : '?'),
-      name: colon > 0 ? item.ref.slice(colon + 1) : item.ref,
-      label: item.label,
-      measure: item.registry === 'quay' ? 'actions' : 'pulls',
-      hasData: false,
-      total: null,
-      d1: null,
-      d7: null,
-      d30: null,
-      trend: null,
-      previous30: null,
-      daily: days.map(() => null),
-      rangeTotal: null,
-      yesterday: null,
-      lastSuccess: item.last_success_at,
-      error: item.last_error,
-      errorFrom: item.last_error ? 'own' : null,
-      paused: !item.enabled,
-    });
-  }
-  return rows;
-}
-
-function sumKnown(values: readonly (number | null)[]): number | null {
-  let sum: number | null = null;
-  for (const value of values) if (value !== null) sum = (sum ?? 0) + value;
-  return sum;
+/** The answer's rows as the page shows them: the server has joined, summed and aligned everything already. */
+export function buildRows(rows: readonly DashboardRow[]): RepoRow[] {
+  return rows.map((row) => ({
+    ref: row.ref,
+    registry: row.registry,
+    name: row.name,
+    label: row.label,
+    measure: row.measure,
+    hasData: row.has_data,
+    total: row.measure === 'actions' ? null : row.pull_count,
+    d1: row.pulls_1d,
+    d7: row.pulls_7d,
+    d30: row.pulls_30d,
+    trend: row.change_7d !== null && row.previous_7d !== null ? { change: row.change_7d, percent: row.percent_7d, previous: row.previous_7d } : null,
+    previous30: row.previous_30d,
+    daily: row.daily,
+    cumulative: row.cumulative,
+    rangeTotal: row.in_range,
+    yesterday: row.pulls_yesterday,
+    lastSuccess: row.last_success_at,
+    error: row.error,
+    errorFrom: row.error ? (row.error.wildcard ? 'wildcard' : 'own') : null,
+    paused: !row.enabled,
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

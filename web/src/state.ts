@@ -1,11 +1,9 @@
 // The view state and its query string: what the page shows is what the URL says, so a view can be shared and
-// back/forward restore it. Pure: no DOM, unit-tested in node.
+// back/forward restore it. Pure: no DOM, unit-tested in node. The ranges themselves are the API's (lambdas/core/ranges.ts).
+import { RANGES, type Range } from '../../lambdas/core/ranges.ts';
 
-export const RANGES = ['7d', '30d', '90d', '1y', 'all'] as const;
-export type Range = (typeof RANGES)[number];
+export { RANGES, type Range };
 
-/** Days of history each range shows; `all` asks for as much as the API allows (ten years). */
-export const RANGE_DAYS: Record<Range, number> = { '7d': 7, '30d': 30, '90d': 90, '1y': 365, all: 3650 };
 export const RANGE_LABELS: Record<Range, string> = { '7d': '7 days', '30d': '30 days', '90d': '90 days', '1y': '1 year', all: 'All time' };
 
 export const SORT_KEYS = ['registry', 'name', 'total', 'd1', 'd7', 'd30', 'trend', 'range', 'success', 'status'] as const;

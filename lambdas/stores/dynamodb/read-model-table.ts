@@ -5,11 +5,11 @@ import type { Generation, ReadModel, WriteReport } from '../../core/ports.ts';
 import { type SeriesView, foldSamples } from '../../core/read-model.ts';
 import type { Registry } from '../../core/refs.ts';
 import { type Sample, seriesKey } from '../../core/samples.ts';
-import { type Item, backOff, mapInParallel, queryPartition } from './requests.ts';
+import { type Item, mapInParallel, queryPartition } from './requests.ts';
 import { GENERATION_KEY, SERIES_PARTITION_KEY as PK, SERIES_SORT_KEY as SK, VIEW_PARTITION } from './schema.ts';
 
 /** Conflicting writers of one view retry this often before the message fails (and the queue redelivers it). */
-const CONFLICT_RETRIES = 8;
+const CONFLICT_RETRIES = 16;
 
 /** Test seams: pause a writer between its read and its conditional write. */
 export interface ReadModelHooks {
@@ -79,7 +79,8 @@ export class DynamoReadModel implements ReadModel {
         return folded.drop ? { drop: folded.drop } : {};
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException) || attempt >= CONFLICT_RETRIES) throw error;
-        await backOff(Math.min(attempt, 3));
+        // Jittered, so writers that collided once do not collide again in step.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(attempt, 4)));
       }
     }
   }

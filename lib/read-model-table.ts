@@ -1,0 +1,35 @@
+// The read model's table (view and generation items, lambdas/stores/dynamodb/schema.ts) and how a function is bound
+// to it. The DynamoDB series store keeps the read model in its own table; the Timestream store needs this one.
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, type ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { SERIES_PARTITION_KEY, SERIES_SORT_KEY } from '../lambdas/stores/dynamodb/schema.ts';
+import type { TableAccess } from './repo-table.ts';
+
+/** A small table of the series table's key schema: one view item per series and one generation item. */
+export class ReadModelTable extends Construct {
+  readonly table: TableV2;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: SERIES_PARTITION_KEY, type: AttributeType.STRING },
+      sortKey: { name: SERIES_SORT_KEY, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The views carry each series' first reading and its baseline, which are costly to rebuild from Timestream.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}
+
+/**
+ * Tells the function where the read model is (READ_MODEL_TABLE) and grants exactly the access asked for: collect
+ * reads a view before it writes it back and updates the generation (readwrite), api reads both (read).
+ */
+export function bindReadModelTable(table: ITableV2, fn: LambdaFunction, access: TableAccess): void {
+  fn.addEnvironment('READ_MODEL_TABLE', table.tableName);
+  if (access === 'read') table.grantReadData(fn);
+  else table.grantReadWriteData(fn);
+}
