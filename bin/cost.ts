@@ -1,8 +1,10 @@
 // `npm run cost -- --repos N --interval MIN --views PER_DAY --store dynamodb|timestream [--json]`:
 // synthesizes the stack with those settings and prints its monthly AWS cost estimate by service.
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Estimate, estimate, findCustomMetrics, formatEstimate, formatMarkdown, readStackFacts, synthesizeTemplate } from '../lib/cost-model.ts';
+import { readStackFacts, synthesizeTemplate } from '../lib/cost-facts.ts';
+import { type Estimate, estimate } from '../lib/cost-model.ts';
+import { formatEstimate, formatMarkdown } from '../lib/cost-report.ts';
+import { ASSUMPTIONS } from '../lib/cost-workload.ts';
 
 const USAGE = `usage: npm run cost -- --repos N --interval MIN --views PER_DAY --store dynamodb|timestream [options]
 
@@ -12,6 +14,8 @@ const USAGE = `usage: npm run cost -- --repos N --interval MIN --views PER_DAY -
   --store KIND         series store: dynamodb or timestream                          default dynamodb
   --history-months N   size storage lines after N months of history                 default 12
   --ghcr-share F       share (0..1) of refs that are GHCR packages (paced 3 s each)  default 0
+  --long-range-share F share (0..1) of views that also open 90 d, 1 y or all time   default ${ASSUMPTIONS.longRangeShare}
+                       (the only dashboard answers not in the read model: on Timestream, the query bill)
   --json               print the estimate as JSON
   --readme             the README tables: 10 / 100 / 1,000 repos on both stores (--interval, --views apply)`;
 
@@ -24,6 +28,7 @@ function main(): void {
       store: { type: 'string', default: 'dynamodb' },
       'history-months': { type: 'string', default: '12' },
       'ghcr-share': { type: 'string', default: '0' },
+      'long-range-share': { type: 'string', default: String(ASSUMPTIONS.longRangeShare) },
       json: { type: 'boolean', default: false },
       readme: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -38,13 +43,12 @@ function main(): void {
   const pollMinutes = wholeNumber('interval', values.interval, 1);
   const viewsPerDay = wholeNumber('views', values.views, 0);
   const historyMonths = wholeNumber('history-months', values['history-months'], 1);
-  const ghcrShare = Number(values['ghcr-share']);
-  if (!(ghcrShare >= 0 && ghcrShare <= 1)) throw new UsageError(`--ghcr-share must be between 0 and 1; got ${values['ghcr-share']}`);
+  const ghcrShare = share('ghcr-share', values['ghcr-share']);
+  const longRangeShare = share('long-range-share', values['long-range-share']);
   const store = values.store;
   if (store !== 'dynamodb' && store !== 'timestream') throw new UsageError(`--store must be dynamodb or timestream; got ${store}`);
 
-  const customMetrics = findCustomMetrics(fileURLToPath(new URL('../lambdas', import.meta.url)));
-  const options = { customMetrics, assumptions: { historyMonths, ghcrShare } };
+  const options = { assumptions: { historyMonths, ghcrShare, longRangeShare } };
   if (values.readme) {
     const estimates: Estimate[] = (['dynamodb', 'timestream'] as const).flatMap((kind) => {
       const facts = readStackFacts(synthesizeTemplate({ store: kind, pollMinutes }));
@@ -61,6 +65,12 @@ function main(): void {
 const README_REPOS = [10, 100, 1000];
 
 class UsageError extends Error {}
+
+function share(name: string, text: string | undefined): number {
+  const value = Number(text);
+  if (text === undefined || text.trim() === '' || !(value >= 0 && value <= 1)) throw new UsageError(`--${name} must be between 0 and 1; got ${JSON.stringify(text)}`);
+  return value;
+}
 
 function wholeNumber(name: string, text: string | undefined, min: number): number {
   const value = Number(text);

@@ -63,6 +63,8 @@ export class Collector extends Construct {
     // readwrite: collect records each ref's last success or error on its item.
     props.repoTable.bind(this.collectFunction, 'readwrite');
     props.seriesStore.grantWrite(this.collectFunction);
+    // readwrite: collect folds its samples into each series' view and moves the generation on.
+    props.seriesStore.bindReadModel(this.collectFunction, 'readwrite');
     if (props.dockerhubSecret) {
       const secret = props.dockerhubSecret.startsWith('arn:')
         ? Secret.fromSecretCompleteArn(this, 'DockerHubSecret', props.dockerhubSecret)

@@ -7,6 +7,10 @@ import {
   CachePolicy,
   CacheQueryStringBehavior,
   Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  Function as EdgeFunction,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
@@ -26,6 +30,7 @@ export interface DashboardProps {
 }
 
 const webDist = fileURLToPath(new URL('../web/dist', import.meta.url));
+const apiAcceptSource = fileURLToPath(new URL('./dashboard-api-accept.js', import.meta.url));
 
 // The dashboard loads only its own bundled scripts and styles and calls only /api on the same origin.
 const CONTENT_SECURITY_POLICY = [
@@ -83,17 +88,26 @@ export class Dashboard extends Construct {
       },
     });
 
-    // TTLs of zero let the API's own Cache-Control decide what CloudFront keeps, and for how long.
+    // A minimum and default TTL of zero let the API's own Cache-Control decide what CloudFront keeps, and for how
+    // long: its max-age reaches the poll interval (a day at most is kept, however long the interval).
     const apiCachePolicy = new CachePolicy(this, 'ApiCachePolicy', {
-      comment: 'pullwatch API: honours the origin Cache-Control; query string and Accept select the representation',
+      comment: 'pullwatch API: honours the origin Cache-Control; query string and Accept (CSV or JSON) select the representation',
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
       maxTtl: Duration.days(1),
       queryStringBehavior: CacheQueryStringBehavior.all(),
-      // `Accept: text/csv` turns the same URL into CSV.
+      // `Accept: text/csv` turns the same URL into CSV; apiAccept reduces Accept to text/csv or application/json first.
       headerBehavior: CacheHeaderBehavior.allowList('Accept'),
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
+    });
+
+    // No function name: CloudFront Function names are unique per account, and CDK derives one from the region and the
+    // construct path, so a second stack or region does not collide with this one.
+    const apiAccept = new EdgeFunction(this, 'ApiAccept', {
+      comment: 'pullwatch API: Accept reduced to text/csv or application/json, so the cache keeps one answer per format',
+      code: FunctionCode.fromFile({ filePath: apiAcceptSource }),
+      runtime: FunctionRuntime.JS_2_0,
     });
 
     this.distribution = new Distribution(this, 'Distribution', {
@@ -116,6 +130,7 @@ export class Dashboard extends Construct {
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: apiCachePolicy,
+          functionAssociations: [{ function: apiAccept, eventType: FunctionEventType.VIEWER_REQUEST }],
           // Forwarding the viewer's Host header would make API Gateway answer 403.
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           compress: true,

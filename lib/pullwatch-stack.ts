@@ -52,6 +52,10 @@ export class PullwatchStack extends Stack {
       value: seriesStore.storeName,
     });
     new CfnOutput(this, 'SeriesStoreKind', { description: 'timestream or dynamodb', value: seriesStore.kind });
+    new CfnOutput(this, 'ReadModelTableName', {
+      description: 'DynamoDB table the default views are served from (view and generation items): the series table itself on the DynamoDB store',
+      value: seriesStore.readModelTableName,
+    });
     new CfnOutput(this, 'IngestUrl', {
       description: "Self-hosted registries' notifications endpoint (config.yml notifications.endpoints[].url)",
       value: `https://${queryApi.domainName}${INGEST_ROUTE}`,

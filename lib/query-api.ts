@@ -34,6 +34,8 @@ export class QueryApi extends Construct {
     });
     props.repoTable.bind(this.apiFunction, 'read');
     props.seriesStore.grantRead(this.apiFunction);
+    // Every default view is answered from the read model; long ranges and hourly views query the series store.
+    props.seriesStore.bindReadModel(this.apiFunction, 'read');
 
     // The default stage is declared by hand because only an explicit stage takes access logs and throttling.
     this.httpApi = new HttpApi(this, 'HttpApi', { createDefaultStage: false });

@@ -18,7 +18,7 @@ export class ReadModelTable extends Construct {
       sortKey: { name: SERIES_SORT_KEY, type: AttributeType.STRING },
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // The views carry each series' first reading and its baseline, which are costly to rebuild from Timestream.
+      // Kept like the other tables: a view holds its series' first reading, which Timestream's retention may have deleted.
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }

@@ -1,10 +1,13 @@
-// The series store: where pull-count samples live, Timestream (as designed) or a DynamoDB table, chosen by the `store` setting.
+// The series store: where pull-count samples live, Timestream (as designed) or a DynamoDB table, chosen by the `store`
+// setting, and the read model the default views are served from (in the DynamoDB table, or a table beside Timestream).
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
+import { ReadModelTable, bindReadModelTable } from './read-model-table.ts';
+import type { TableAccess } from './repo-table.ts';
 import { MAX_RETENTION_DAYS, type SeriesStoreKind } from './settings.ts';
 
 /** What the rest of the stack needs from a series store; each grant also tells the function where the store is. */
@@ -12,8 +15,12 @@ export interface SeriesStore {
   readonly kind: SeriesStoreKind;
   /** The DynamoDB table name, or `database.table` for Timestream. */
   readonly storeName: string;
+  /** The DynamoDB table holding the read model (view and generation items). */
+  readonly readModelTableName: string;
   grantWrite(fn: LambdaFunction): void;
   grantRead(fn: LambdaFunction): void;
+  /** Sets READ_MODEL_TABLE (and RETENTION_DAYS, which hides views past retention) and grants `access` to the read model. */
+  bindReadModel(fn: LambdaFunction, access: TableAccess): void;
 }
 
 export function createSeriesStore(scope: Construct, id: string, kind: SeriesStoreKind, retentionDays: number): SeriesStore {
@@ -25,8 +32,11 @@ const TIMESTREAM_TABLE_NAME = 'pulls';
 class TimestreamSeriesStore extends Construct implements SeriesStore {
   readonly kind = 'timestream';
   readonly storeName: string;
+  readonly readModelTableName: string;
   private readonly database: CfnDatabase;
   private readonly table: CfnTable;
+  // Timestream bills every query burst: the default views are served from DynamoDB instead.
+  private readonly readModel: ReadModelTable;
 
   constructor(
     scope: Construct,
@@ -54,6 +64,8 @@ class TimestreamSeriesStore extends Construct implements SeriesStore {
       resource.applyRemovalPolicy(RemovalPolicy.RETAIN); // years of samples cannot be collected again
     }
     this.storeName = `${this.database.ref}.${TIMESTREAM_TABLE_NAME}`;
+    this.readModel = new ReadModelTable(this, 'ReadModel');
+    this.readModelTableName = this.readModel.table.tableName;
 
     Validations.of(this).acknowledge({
       id: 'CloudFormation-Validate::W3697',
@@ -79,6 +91,11 @@ class TimestreamSeriesStore extends Construct implements SeriesStore {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['timestream:Select', 'timestream:DescribeTable'], resources: [this.table.attrArn] }));
   }
 
+  bindReadModel(fn: LambdaFunction, access: TableAccess): void {
+    fn.addEnvironment('RETENTION_DAYS', String(this.retentionDays));
+    bindReadModelTable(this.readModel.table, fn, access);
+  }
+
   private bind(fn: LambdaFunction): void {
     fn.addEnvironment('SERIES_STORE', this.kind);
     fn.addEnvironment('TIMESTREAM_DATABASE', this.database.ref);
@@ -95,6 +112,7 @@ class TimestreamSeriesStore extends Construct implements SeriesStore {
 class DynamoSeriesStore extends Construct implements SeriesStore {
   readonly kind = 'dynamodb';
   readonly storeName: string;
+  readonly readModelTableName: string;
   private readonly table: TableV2;
 
   constructor(
@@ -112,6 +130,8 @@ class DynamoSeriesStore extends Construct implements SeriesStore {
       removalPolicy: RemovalPolicy.RETAIN, // years of samples cannot be collected again
     });
     this.storeName = this.table.tableName;
+    // The view and generation items live beside the samples (their partitions cannot clash with a series key).
+    this.readModelTableName = this.table.tableName;
   }
 
   // Writing reads too: a month item is updated by read-modify-write (lambdas/stores/dynamodb/series-table.ts).
@@ -123,6 +143,11 @@ class DynamoSeriesStore extends Construct implements SeriesStore {
   grantRead(fn: LambdaFunction): void {
     this.bind(fn);
     this.table.grantReadData(fn);
+  }
+
+  bindReadModel(fn: LambdaFunction, access: TableAccess): void {
+    fn.addEnvironment('RETENTION_DAYS', String(this.retentionDays));
+    bindReadModelTable(this.table, fn, access);
   }
 
   private bind(fn: LambdaFunction): void {

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests drive for real, when missing: promtool (prometheus), a registry
-# (docker-registry, distribution 2.8) and skopeo for the webhook test, and chromium for the dashboard tests.
+# (docker-registry, distribution 2.8) and skopeo for the webhook test, chromium for the dashboard tests, and
+# faketime to run local mode at a chosen time.
 set -euo pipefail
 missing=()
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v docker-registry >/dev/null || missing+=(docker-registry)
 command -v skopeo >/dev/null || missing+=(skopeo)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v faketime >/dev/null || missing+=(faketime)
 (( ${#missing[@]} == 0 )) && exit 0
 
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then

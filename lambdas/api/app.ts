@@ -52,9 +52,10 @@ export function createApiApp(deps: ApiDeps): Hono {
     const cached = current.response(tag);
     if (cached) return cached;
     await next();
+    if (c.res.status >= 400) c.res.headers.set('cache-control', 'no-store');
+    else c.res.headers.set('cache-control', maxAge);
     if (c.res.status === 200) {
       c.res.headers.set('etag', tag);
-      c.res.headers.set('cache-control', maxAge);
       await current.keep(tag, c.res);
     }
   });
@@ -115,24 +116,30 @@ export function createApiApp(deps: ApiDeps): Hono {
     return respondRows(c, rows.sort((a, b) => b.pulls - a.pulls || (a.tag < b.tag ? -1 : 1)), ['repo', 'tag', 'pulls', 'version_checks', 'last_pull_at'], 'tags');
   });
 
-  app.get('/api/summary', async (c) => respondRows(c, summaryRows(await views(c), seriesFilter(c), today()), SUMMARY_COLUMNS, 'summary'));
+  app.get('/api/summary', async (c) => {
+    const filter = seriesFilter(c);
+    return respondRows(c, summaryRows(await views(c), filter, today()), SUMMARY_COLUMNS, 'summary');
+  });
 
-  app.get('/api/trends', async (c) => respondRows(c, trendRows(await views(c), seriesFilter(c), today()), TREND_COLUMNS, 'trends'));
+  app.get('/api/trends', async (c) => {
+    const filter = seriesFilter(c);
+    return respondRows(c, trendRows(await views(c), filter, today()), TREND_COLUMNS, 'trends');
+  });
 
   app.get('/api/pulls', async (c) => {
     const filter = seriesFilter(c);
     const by = grouping(c.req.query('by'));
     const columns = by === 'ref' ? ['timestamp', 'registry', 'repo', 'pull_count', 'measure'] : ['timestamp', 'repo', 'pull_count', 'measure'];
-    const sources = { views: await views(c), series: deps.series };
     const interval = c.req.query('interval') ?? 'day';
     if (interval === 'hour') {
       const { from, to } = timeRange(c, now(), MAX_HOURLY_RANGE_DAYS, 2);
       const buckets = hourBuckets(from, to);
-      return respondRows(c, hourlyRows(await hourlyHistories(sources, buckets, filter), buckets, by), columns, 'pulls-hourly');
+      const histories = await hourlyHistories({ views: await views(c), series: deps.series }, buckets, filter);
+      return respondRows(c, hourlyRows(histories, buckets, by), columns, 'pulls-hourly');
     }
     if (interval !== 'day') throw new BadParameter('interval', `${JSON.stringify(interval)} is not day or hour`);
     const { fromDay, toDay } = dayRange(c, now());
-    const histories = await dailyHistories(sources, fromDay, toDay, today(), filter);
+    const histories = await dailyHistories({ views: await views(c), series: deps.series }, fromDay, toDay, today(), filter);
     return respondRows(c, cumulativeRows(histories, daysBetween(fromDay, toDay), by), columns, 'pulls');
   });
 
@@ -146,10 +153,12 @@ export function createApiApp(deps: ApiDeps): Hono {
   });
 
   app.get('/api/snapshot', async (c) => {
-    const all = await views(c);
+    const filter = seriesFilter(c);
     const asked = c.req.query('date');
-    const date = asked !== undefined ? parseDay('date', asked) : (latestDay(all) ?? today());
-    const rows = await snapshotRows(all, deps.series, date, today(), seriesFilter(c));
+    const askedDay = asked === undefined ? undefined : parseDay('date', asked);
+    const all = await views(c);
+    const date = askedDay ?? latestDay(all) ?? today();
+    const rows = await snapshotRows(all, deps.series, date, today(), filter);
     return respondRows(c, rows, ['timestamp', 'registry', 'repo', 'pull_count', 'measure'], `snapshot-${date}`);
   });
 

@@ -1,8 +1,11 @@
-// Bulk history for benchmarks: month and latest items written straight into local mode's series table.
+// Bulk history for benchmarks: month and latest items written straight into local mode's series table, and the
+// read model folded from the same readings.
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Sample } from '../../lambdas/core/samples.ts';
 import { LOCAL_TABLES, startLocalDynamo } from '../../lambdas/local/dynamo.ts';
-import { LATEST_PARTITION, MONTH_PARTITION_PREFIX } from '../../lambdas/stores/dynamodb/schema.ts';
 import { documentClient } from '../../lambdas/stores/dynamodb/client.ts';
+import { DynamoReadModel } from '../../lambdas/stores/dynamodb/read-model-table.ts';
+import { LATEST_PARTITION, MONTH_PARTITION_PREFIX } from '../../lambdas/stores/dynamodb/schema.ts';
 
 /**
  * Writes, per repository, its month items (one reading a day at 06:00 UTC) and its latest item straight into the
@@ -14,6 +17,7 @@ export async function seedBulkHistory(dataDir: string, repositories: number, day
   try {
     const client = documentClient(dynamo.client);
     const items: Record<string, unknown>[] = [];
+    const readings: Sample[] = [];
     for (let r = 0; r < repositories; r++) {
       const repo = `owner${Math.floor(r / 100)}/repo-${r}`;
       const key = `dockerhub:${repo}`;
@@ -26,6 +30,7 @@ export async function seedBulkHistory(dataDir: string, repositories: number, day
         month[day.slice(8, 10)] = [count, day];
         months.set(day.slice(0, 7), month);
         latest = { count, at: day };
+        readings.push({ registry: 'dockerhub', repo, collectedAt: day, pullCount: count });
       }
       for (const [month, values] of months) {
         items.push({ pk: `${MONTH_PARTITION_PREFIX}${month}`, sk: key, registry: 'dockerhub', repo, version: 1, days: JSON.stringify(values) });
@@ -37,6 +42,10 @@ export async function seedBulkHistory(dataDir: string, repositories: number, day
       const result = await client.send(new BatchWriteCommand({ RequestItems: { [LOCAL_TABLES.series]: batch } }));
       if (Object.keys(result.UnprocessedItems ?? {}).length > 0) throw new Error('dynalite left items of a seeding batch unprocessed');
     }
+    // The read model goes through its adapter: one fold and one conditional write per repository, as collect does.
+    const readModel = new DynamoReadModel(client, LOCAL_TABLES.series);
+    await readModel.apply(readings);
+    await readModel.touch();
   } finally {
     await dynamo.close();
   }

@@ -3,22 +3,23 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp } from '../../lambdas/api/app.ts';
 import { ingestEvents } from '../../lambdas/core/ingest.ts';
-import type { RegistryCounters, RepoList, SeriesStore } from '../../lambdas/core/ports.ts';
+import type { ReadModel, RegistryCounters, RepoList, SeriesStore } from '../../lambdas/core/ports.ts';
 import type { Sample } from '../../lambdas/core/samples.ts';
 import { createIngestApp } from '../../lambdas/ingest/app.ts';
 import { LOCAL_TABLES } from '../../lambdas/local/dynamo.ts';
 import { DynamoRegistryCounters } from '../../lambdas/stores/dynamodb/counters-table.ts';
+import { DynamoReadModel } from '../../lambdas/stores/dynamodb/read-model-table.ts';
 import { DynamoRepoList } from '../../lambdas/stores/dynamodb/repo-table.ts';
 import { DynamoSeriesStore } from '../../lambdas/stores/dynamodb/series-table.ts';
 import { startTestDynamo } from '../stores/dynalite.ts';
 import { FUZZ_RUNS, mutatedText } from './arbitraries.ts';
-import { MemoryCounters, MemoryRepos, MemorySeries } from './memory-ports.ts';
+import { MemoryCounters, MemoryReadModel, MemoryRepos, MemorySeries } from './memory-ports.ts';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const HOST = 'registry.example.com:5000';
 
 /** A small world: daily and hourly readings, one name in two registries, a nested GHCR package, Quay actions, a webhook repository. */
-async function seed(series: SeriesStore, repos: RepoList, counters: RegistryCounters): Promise<void> {
+async function seed(series: SeriesStore, readModel: ReadModel, repos: RepoList, counters: RegistryCounters): Promise<void> {
   const samples: Sample[] = [];
   const daysAgo = (days: number, hour = 6) => new Date(Date.UTC(2026, 10, 23 - days, hour)).toISOString();
   for (let d = 40; d >= 0; d--) {
@@ -30,6 +31,8 @@ async function seed(series: SeriesStore, repos: RepoList, counters: RegistryCoun
   }
   for (let h = 30; h >= 1; h--) samples.push({ registry: 'dockerhub', repo: 'library/nginx', collectedAt: new Date(NOW.getTime() - h * 3_600_000 - 17 * 60_000).toISOString(), pullCount: 1_020_000 + 10 * (30 - h) });
   await series.write(samples);
+  await readModel.apply(samples);
+  await readModel.touch();
   await repos.add(['dockerhub:library/nginx', 'dockerhub:acme/*', 'dockerhub:acme/app', 'ghcr:acme/app', 'ghcr:acme/nested/pkg', 'quay:coreos/etcd', 'quay:coreos/*']);
   await repos.recordSuccess('dockerhub:library/nginx', NOW.toISOString());
   await repos.recordError('ghcr:acme/nested/pkg', { kind: 'format_changed', message: 'no "Total downloads" label', at: NOW.toISOString() });
@@ -106,7 +109,7 @@ const badgePath = fc.oneof(
 
 /** A path, and parameters it needs to get past its own checks (the tags route answers one named repository). */
 const route: fc.Arbitrary<[string, [string, string][]]> = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom('/api/health', '/api/repos', '/api/summary', '/api/pulls', '/api/pulls/daily', '/api/snapshot', '/api/trends', '/api/metrics', '/api/openapi.json', '/api/tags').map((path): [string, [string, string][]] => [path, []]) },
+  { weight: 8, arbitrary: fc.constantFrom('/api/health', '/api/repos', '/api/summary', '/api/pulls', '/api/pulls/daily', '/api/snapshot', '/api/trends', '/api/metrics', '/api/openapi.json', '/api/tags', '/api/dashboard').map((path): [string, [string, string][]] => [path, []]) },
   { weight: 1, arbitrary: fc.constantFrom(`registry:${HOST}/team/app`, `${HOST}/team/app`, `registry:${HOST}/none`).map((repo): [string, [string, string][]] => ['/api/tags', [['repo', repo]]]) },
   { weight: 4, arbitrary: badgePath.map((path): [string, [string, string][]] => [path, []]) },
   { weight: 1, arbitrary: fc.array(odd, { maxLength: 3 }).map((segments): [string, [string, string][]] => [`/api/${segments.map(encodeURIComponent).join('/')}`, []]) },
@@ -192,17 +195,18 @@ describe('the query API under fuzzing, on in-memory ports', () => {
   let app: App;
   beforeAll(async () => {
     const series = new MemorySeries();
+    const readModel = new MemoryReadModel();
     const repos = new MemoryRepos();
     const counters = new MemoryCounters();
-    await seed(series, repos, counters);
-    app = createApiApp({ repos, series, counters, pollMinutes: 60, now: () => NOW });
+    await seed(series, readModel, repos, counters);
+    app = createApiApp({ repos, series, readModel, counters, pollMinutes: 60, now: () => NOW });
   });
 
   it(`answers ${FUZZ_RUNS} generated GET requests with 2xx or 4xx, and names the parameter of every 400`, async () => {
     const tally = await fuzzApi(app, FUZZ_RUNS);
     // The requests get past the parameter checks often enough to exercise every route's answer.
     const ok = (route: string) => tally.get(route)?.get(200) ?? 0;
-    const routes = ['/api/health', '/api/repos', '/api/summary', '/api/pulls', '/api/pulls/daily', '/api/snapshot', '/api/trends', '/api/metrics', '/api/openapi.json', '/api/tags', '/api/badge'];
+    const routes = ['/api/health', '/api/repos', '/api/summary', '/api/pulls', '/api/pulls/daily', '/api/snapshot', '/api/trends', '/api/metrics', '/api/openapi.json', '/api/tags', '/api/badge', '/api/dashboard'];
     expect(routes.filter((route) => ok(route) < 20), JSON.stringify([...tally].filter(([route]) => routes.includes(route)).map(([route, statuses]) => [route, Object.fromEntries(statuses)]))).toEqual([]);
   });
 
@@ -233,8 +237,9 @@ describe('the query API under fuzzing, on the DynamoDB store (dynalite)', () => 
     const series = new DynamoSeriesStore(dynamo.doc, LOCAL_TABLES.series);
     const repos = new DynamoRepoList(dynamo.doc, LOCAL_TABLES.repos);
     const counters = new DynamoRegistryCounters(dynamo.doc, LOCAL_TABLES.counters);
-    await seed(series, repos, counters);
-    app = createApiApp({ repos, series, counters, pollMinutes: 60, now: () => NOW });
+    const readModel = new DynamoReadModel(dynamo.doc, LOCAL_TABLES.series);
+    await seed(series, readModel, repos, counters);
+    app = createApiApp({ repos, series, readModel, counters, pollMinutes: 60, now: () => NOW });
   });
   afterAll(async () => {
     await dynamo.close();

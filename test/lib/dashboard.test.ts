@@ -1,8 +1,10 @@
+import { runInNewContext } from 'node:vm';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { logicalId, synthesize } from './synth.ts';
 
 const { template } = synthesize();
+const regional = synthesize({ region: 'eu-west-1' }).template;
 const distribution = template.findResources('AWS::CloudFront::Distribution');
 const config = Object.values(distribution)[0]!.Properties.DistributionConfig;
 const resources = template.toJSON().Resources;
@@ -85,7 +87,7 @@ describe('CloudFront distribution', () => {
     expect(apiOrigin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
   });
 
-  it('caches API answers only as long as their Cache-Control says, keyed by query string and Accept', () => {
+  it('caches API answers as long as their Cache-Control says, up to a day, keyed by query string and Accept', () => {
     const apiBehavior = config.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/api/*');
     const cachePolicy = resources[apiBehavior.CachePolicyId.Ref].Properties.CachePolicyConfig;
     expect(cachePolicy).toMatchObject({
@@ -104,5 +106,52 @@ describe('CloudFront distribution', () => {
       Bucket: { 'Fn::GetAtt': [logicalId(template, 'AWS::S3::Bucket', 'DashboardAccessLogs'), 'RegionalDomainName'] },
       Prefix: 'cloudfront/',
     });
+  });
+});
+
+/** The function as deployed: its code from the template, run in a fresh context with CloudFront's event shape. */
+function apiAcceptFunction(from = template) {
+  const [id, resource] = Object.entries(from.findResources('AWS::CloudFront::Function'))[0]!;
+  const handler = runInNewContext(`${resource.Properties.FunctionCode}\nhandler;`, {}) as (event: unknown) => { headers: Record<string, { value: string }> };
+  const accept = (headers: Record<string, unknown>) => handler({ version: '1.0', context: { eventType: 'viewer-request' }, request: { method: 'GET', uri: '/api/summary', querystring: {}, headers, cookies: {} } }).headers.accept?.value;
+  return { id, properties: resource.Properties, accept };
+}
+
+describe('API Accept normalisation (CloudFront Function)', () => {
+  const fn = apiAcceptFunction();
+
+  it('runs on viewer requests of /api/* only, in the cloudfront-js-2.0 runtime, published', () => {
+    template.resourceCountIs('AWS::CloudFront::Function', 1);
+    expect(fn.properties.FunctionConfig).toMatchObject({ Runtime: 'cloudfront-js-2.0' });
+    expect(fn.properties.AutoPublish).toBe(true);
+    const apiBehavior = config.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/api/*');
+    expect(apiBehavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fn.id, 'FunctionARN'] } }]);
+    expect(config.DefaultCacheBehavior.FunctionAssociations).toBeUndefined();
+  });
+
+  it('has no fixed name: each stack and region gets its own (CloudFront Function names are account-wide)', () => {
+    const name = (t: typeof template) => JSON.stringify(Object.values(t.findResources('AWS::CloudFront::Function'))[0]!.Properties.Name);
+    expect(name(template)).toContain('AWS::Region');
+    expect(name(regional)).toContain('eu-west-1');
+  });
+
+  it('reduces Accept to text/csv when it asks for CSV, as wantsCsv reads it', () => {
+    expect(fn.accept({ accept: { value: 'text/csv,*/*' } })).toBe('text/csv');
+    expect(fn.accept({ accept: { value: 'text/csv' } })).toBe('text/csv');
+    expect(fn.accept({ accept: { value: 'application/json;q=0.9, text/csv' } })).toBe('text/csv');
+    expect(fn.accept({ accept: { value: 'application/json', multiValue: [{ value: 'application/json' }, { value: 'text/csv;q=0.5' }] } })).toBe('text/csv');
+  });
+
+  it('reduces every other Accept, or none, to application/json', () => {
+    expect(fn.accept({ accept: { value: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8' } })).toBe('application/json');
+    expect(fn.accept({ accept: { value: '*/*' } })).toBe('application/json');
+    expect(fn.accept({ accept: { value: 'application/json' } })).toBe('application/json');
+    expect(fn.accept({ host: { value: 'example.cloudfront.net' } })).toBe('application/json');
+  });
+
+  it('leaves the rest of the request alone', () => {
+    const handler = runInNewContext(`${fn.properties.FunctionCode}\nhandler;`, {}) as (event: unknown) => Record<string, unknown>;
+    const request = { method: 'POST', uri: '/api/ingest/registry', querystring: { a: { value: '1' } }, headers: { authorization: { value: 'Bearer x' }, accept: { value: '*/*' } }, cookies: {} };
+    expect(handler({ request })).toEqual({ ...request, headers: { authorization: { value: 'Bearer x' }, accept: { value: 'application/json' } } });
   });
 });

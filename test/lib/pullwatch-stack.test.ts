@@ -15,11 +15,14 @@ describe.each([
       'DashboardUrl',
       'IngestTokenSecretName',
       'IngestUrl',
+      'ReadModelTableName',
       'ReposTableName',
       'SeriesStoreKind',
       'SeriesStoreName',
     ]);
     expect(outputs.SeriesStoreKind.Value).toBe(store);
+    // A table of its own beside Timestream; the series table itself on the DynamoDB store.
+    expect(outputs.ReadModelTableName.Value.Ref).toMatch(store === 'timestream' ? /^SeriesReadModelTable/ : /^SeriesTable/);
     expect(JSON.stringify(outputs.DashboardUrl.Value)).toContain('https://');
   });
 

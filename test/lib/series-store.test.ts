@@ -27,6 +27,7 @@ describe('Timestream series store (default)', () => {
   const fns = functionsOf(timestream);
   const database = logicalId(timestream, 'AWS::Timestream::Database', 'SeriesDatabase');
   const table = logicalId(timestream, 'AWS::Timestream::Table', 'SeriesTable');
+  const readModel = logicalId(timestream, 'AWS::DynamoDB::GlobalTable', 'SeriesReadModel');
 
   it('keeps a day in memory and, by default, as long as Timestream can on magnetic storage, which also accepts late writes', () => {
     timestream.hasResource('AWS::Timestream::Table', {
@@ -48,9 +49,9 @@ describe('Timestream series store (default)', () => {
     expect(kept.toJSON().Resources[collectId].Properties.Environment.Variables.RETENTION_DAYS).toBe('400');
   });
 
-  it('creates no DynamoDB series table', () => {
-    // The repos table and the webhook's counters table.
-    expect(Object.keys(timestream.findResources('AWS::DynamoDB::GlobalTable')).filter((id) => !/^(Repos|WebhookCounters)/.test(id))).toEqual([]);
+  it('creates no DynamoDB series table, only the read model beside it', () => {
+    // Besides the repos table and the webhook's counters table.
+    expect(Object.keys(timestream.findResources('AWS::DynamoDB::GlobalTable')).filter((id) => !/^(Repos|WebhookCounters)/.test(id))).toEqual([readModel]);
   });
 
   it('tells collect and api where it is', () => {
@@ -86,6 +87,38 @@ describe('Timestream series store (default)', () => {
   it('gives api no write action on any table', () => {
     expect(actionsOf(timestream, fns.api).filter((a) => WRITE_ACTIONS.includes(a))).toEqual([]);
   });
+
+  it('keeps the read model in a DynamoDB table of the series key schema: on demand, recoverable, kept, no TTL', () => {
+    timestream.hasResource('AWS::DynamoDB::GlobalTable', {
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      }),
+      DeletionPolicy: 'Retain',
+    });
+    expect(timestream.toJSON().Resources[readModel].Properties.TimeToLiveSpecification).toBeUndefined();
+  });
+
+  it('tells collect and api where the read model is; collect may write it, api only read it', () => {
+    for (const fn of [fns.collect, fns.api]) expect(environmentOf(timestream, fn)).toMatchObject({ READ_MODEL_TABLE: { Ref: readModel }, RETENTION_DAYS: '0' });
+    const onReadModel = (fn: string) => functionPermissions(timestream, fn).filter((s) => mentions(s.resources, readModel)).flatMap((s) => s.actions);
+    expect(onReadModel(fns.collect)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']));
+    expect(onReadModel(fns.api)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    expect(onReadModel(fns.api).filter((a) => WRITE_ACTIONS.includes(a))).toEqual([]);
+  });
+
+  it('gives dispatch no access to the read model', () => {
+    expect(functionPermissions(timestream, fns.dispatch).filter((s) => mentions(s.resources, readModel))).toEqual([]);
+    expect(environmentOf(timestream, fns.dispatch)).not.toHaveProperty('READ_MODEL_TABLE');
+  });
 });
 
 describe('DynamoDB series store (-c store=dynamodb)', () => {
@@ -114,16 +147,20 @@ describe('DynamoDB series store (-c store=dynamodb)', () => {
     expect(JSON.stringify(policies)).not.toContain('timestream:');
   });
 
-  it('tells collect and api where it is', () => {
+  it('tells collect and api where it is, and that the read model is in it', () => {
     for (const fn of [fns.collect, fns.api]) {
-      expect(environmentOf(dynamodb, fn)).toMatchObject({ SERIES_STORE: 'dynamodb', SERIES_TABLE: { Ref: seriesTable } });
+      expect(environmentOf(dynamodb, fn)).toMatchObject({ SERIES_STORE: 'dynamodb', SERIES_TABLE: { Ref: seriesTable }, READ_MODEL_TABLE: { Ref: seriesTable } });
       expect(Object.keys(environmentOf(dynamodb, fn)).filter((name) => name.startsWith('TIMESTREAM_'))).toEqual([]);
     }
   });
 
-  it('lets collect write to the series table', () => {
+  it('lets collect write to the series table, the read model included', () => {
     const onSeries = functionPermissions(dynamodb, fns.collect).filter((s) => mentions(s.resources, seriesTable));
-    expect(onSeries.flatMap((s) => s.actions)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:BatchWriteItem']));
+    expect(onSeries.flatMap((s) => s.actions)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem']));
+  });
+
+  it('creates no table for the read model', () => {
+    expect(Object.keys(dynamodb.findResources('AWS::DynamoDB::GlobalTable')).filter((id) => !/^(Repos|WebhookCounters)/.test(id))).toEqual([seriesTable]);
   });
 
   it('lets api only read the series table', () => {
@@ -135,5 +172,6 @@ describe('DynamoDB series store (-c store=dynamodb)', () => {
   it('gives dispatch no access to the series table', () => {
     expect(functionPermissions(dynamodb, fns.dispatch).filter((s) => mentions(s.resources, seriesTable))).toEqual([]);
     expect(environmentOf(dynamodb, fns.dispatch)).not.toHaveProperty('SERIES_TABLE');
+    expect(environmentOf(dynamodb, fns.dispatch)).not.toHaveProperty('READ_MODEL_TABLE');
   });
 });

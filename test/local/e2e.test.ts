@@ -75,7 +75,7 @@ describe('local mode end to end', () => {
     const unknown = await fetch(`${pullwatch.url}api/nope`);
     expect([unknown.status, await unknown.json()]).toEqual([404, { error: 'no route GET /api/nope' }]);
     const csv = await fetch(`${pullwatch.url}api/summary?format=csv`);
-    expect((await csv.text()).split('\r\n')[0]).toBe('registry,name,measure,pull_count,star_count,last_updated,collected_at,pulls_1d,pulls_7d,pulls_30d');
+    expect((await csv.text()).split('\r\n')[0]).toBe('registry,name,measure,pull_count,star_count,last_updated,collected_at,first_seen_at,pulls_1d,pulls_yesterday,pulls_7d,pulls_30d');
   });
 
   it('shows a missing repository as an error on its ref, never as a count', async () => {

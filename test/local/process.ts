@@ -1,6 +1,8 @@
 // Runs `bin/local.ts` as a child process, as `npm start` does, and reads its startup line.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -12,10 +14,24 @@ export interface LocalProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startLocalProcess(env: Record<string, string>): Promise<LocalProcess> {
+/**
+ * libfaketime (Debian's faketime package), preloaded into the process itself: the `faketime` command would stand
+ * between the test and the process and take its signals.
+ */
+function fakeTimeEnv(instant: string): Record<string, string> {
+  const library = readdirSync('/usr/lib', { withFileTypes: true })
+    .map((entry) => join('/usr/lib', entry.name, 'faketime', 'libfaketimeMT.so.1'))
+    .find((path) => existsSync(path));
+  if (!library) throw new Error('libfaketime is missing: apt-get install faketime (test/system-packages.sh)');
+  // Starts the clock at the instant and lets it run; timers keep the real monotonic clock.
+  return { LD_PRELOAD: library, FAKETIME: `@${instant.replace('T', ' ').replace(/(\.\d+)?Z$/, '')}`, FAKETIME_DONT_FAKE_MONOTONIC: '1', TZ: 'UTC' };
+}
+
+/** `fakeTime`: the process's clock starts at this instant (ISO-8601, UTC) and runs on. */
+export async function startLocalProcess(env: Record<string, string>, { fakeTime }: { fakeTime?: string } = {}): Promise<LocalProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
     cwd: ROOT,
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN', ...(fakeTime && fakeTimeEnv(fakeTime)), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

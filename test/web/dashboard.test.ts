@@ -1,13 +1,14 @@
 // The built dashboard in headless Chromium against local mode with seeded history, under the Content-Security-Policy
-// CloudFront sends: the numbers it shows are the API's, every control works (keyboard too) and lives in the URL.
+// CloudFront sends: the numbers it shows are the seeded history's and the API's, it asks for one answer per range,
+// every control works (keyboard too) and lives in the URL.
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DailyRow, SummaryRow, TrendRow } from '../../web/src/api.ts';
+import type { DashboardAnswer, DashboardRow } from '../../web/src/api.ts';
 import { json } from '../fakes/upstream.ts';
 import { type WatchedPage, chromiumMissing, closePage, launchChromium, openPage } from './browser.ts';
 import { deployedContentSecurityPolicy } from './csp.ts';
-import { type DashboardFixture, SHOWCASE, breakGhcrPage, startDashboard } from './fixture.ts';
+import { type DashboardFixture, SHOWCASE, breakGhcrPage, dailyCounts, startDashboard } from './fixture.ts';
 
 // No Chromium fails the suite, naming the package to install (test/system-packages.sh installs it): never a silent skip.
 const missing = chromiumMissing();
@@ -15,6 +16,19 @@ if (missing) throw new Error(missing);
 
 /** Docker Hub's acme listing answers 401 (an error on the wildcard), GHCR's exporter page lost its label, other/missing is 404. */
 const REFS = ['dockerhub:acme/*', 'ghcr:acme/api', 'ghcr:acme/exporter', 'quay:acme/api', 'dockerhub:other/missing'];
+const DAYS = 45;
+/** The seeding's clock: the figures the page must show follow from it and the specs alone. */
+const NOW = Date.now();
+
+const sum = (values: readonly (number | null)[]) => values.reduce<number>((total, value) => total + (value ?? 0), 0);
+/** What the seeded history of `registry:repo` says: each day's count (today's so far), oldest first, and the lifetime total. */
+function seeded(ref: string): { counts: number[]; total: number } {
+  const spec = SHOWCASE.specs.find((one) => `${one.registry}:${one.repo}` === ref)!;
+  const counts = dailyCounts(spec, DAYS, NOW);
+  return { counts, total: spec.start + sum(counts.slice(1)) };
+}
+/** Seeded repositories that count pulls over the whole seeded history. */
+const PULL_REFS = SHOWCASE.specs.filter((one) => !one.actions && one.since === undefined).map((one) => `${one.registry}:${one.repo}`);
 
 describe('dashboard in Chromium', { timeout: 60_000 }, () => {
   let browser: Browser;
@@ -26,7 +40,8 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     csp = deployedContentSecurityPolicy();
     fixture = await startDashboard({
       specs: SHOWCASE.specs,
-      days: 45,
+      days: DAYS,
+      now: NOW,
       refs: REFS,
       routes: (upstream) => {
         upstream.route('/v2/namespaces/acme/repositories', (_request, response) => json(response, 401, { message: 'authentication required' }));
@@ -47,6 +62,8 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
   });
 
   const api = async <T>(path: string): Promise<T> => (await (await fetch(`${fixture.url}api/${path}`)).json()) as T;
+  const answer = (range = '30d') => api<DashboardAnswer>(`dashboard?range=${range}`);
+  const pullRows = (rows: readonly DashboardRow[]) => rows.filter((row) => row.has_data && row.measure === 'pulls');
 
   async function open(query = '', options: Parameters<typeof openPage>[1] = {}): Promise<Page> {
     const watched = await openPage(browser, { contentSecurityPolicy: csp, ...options });
@@ -61,32 +78,70 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
   const refsShown = (page: Page) => page.locator('#repositories tbody tr').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.ref!));
   const legend = (page: Page) => page.locator('#legend li').allTextContents();
 
-  it('shows the totals the API gives on the cards, with the window before each, and Quay apart', async () => {
+  it('shows the totals on the cards, with the window before each, and Quay apart', async () => {
     const page = await open();
-    const [summary, trends, daily] = await Promise.all([api<SummaryRow[]>('summary'), api<TrendRow[]>('trends'), api<DailyRow[]>('pulls/daily?from=29d')]);
-    const pulls = summary.filter((row) => row.measure === 'pulls');
-    const sum = (values: (number | null)[]) => values.reduce<number>((total, value) => total + (value ?? 0), 0);
-    const yesterday = new Date(Date.parse(daily.map((row) => row.timestamp).sort().at(-1)!) - 86_400_000).toISOString();
+    const { repositories } = await answer();
+    const pulls = pullRows(repositories);
+    expect(pulls.map((row) => row.ref).sort()).toEqual([...PULL_REFS, 'ghcr:acme/exporter'].sort());
 
     expect(await cardValue(page, 'total')).toBe(sum(pulls.map((row) => row.pull_count)));
-    expect(await cardValue(page, 'repositories')).toBe(summary.length + 1); // + other/missing, tracked with no reading
+    expect(await cardValue(page, 'repositories')).toBe(9); // 8 seeded + other/missing, tracked with no reading
     expect(await cardValue(page, 'd1')).toBe(sum(pulls.map((row) => row.pulls_1d)));
-    expect(await cardValue(page, 'd1', 'data-previous')).toBe(sum(daily.filter((row) => row.timestamp === yesterday && !row.measure).map((row) => row.daily_pulls)));
+    expect(await cardValue(page, 'd1', 'data-previous')).toBe(sum(pulls.map((row) => row.pulls_yesterday)));
     expect(await cardValue(page, 'd7')).toBe(sum(pulls.map((row) => row.pulls_7d)));
-    expect(await cardValue(page, 'd7', 'data-previous')).toBe(sum(trends.filter((row) => row.measure === 'pulls').map((row) => row.previous_7d)));
+    expect(await cardValue(page, 'd7', 'data-previous')).toBe(sum(pulls.map((row) => row.previous_7d)));
     expect(await cardValue(page, 'd30')).toBe(sum(pulls.map((row) => row.pulls_30d)));
-    expect(await cardValue(page, 'd30', 'data-previous')).toBe(sum(trends.filter((row) => row.measure === 'pulls').map((row) => row.previous_30d)));
-    expect(await cardValue(page, 'actions30')).toBe(sum(summary.filter((row) => row.measure === 'actions').map((row) => row.pulls_30d)));
+    expect(await cardValue(page, 'd30', 'data-previous')).toBe(sum(pulls.map((row) => row.previous_30d)));
+    expect(await cardValue(page, 'actions30')).toBe(sum(repositories.filter((row) => row.measure === 'actions').map((row) => row.pulls_30d)));
     expect(await page.locator('[data-card="d7"] .card-value').textContent()).toBe(sum(pulls.map((row) => row.pulls_7d)).toLocaleString('en-US'));
     expect(await page.locator('[data-card="total"] .card-label').textContent()).toBe('Total pulls');
+
+    // The same numbers from the seeded history itself, not from the answer: the server's figures are checked too.
+    const history = PULL_REFS.map(seeded);
+    const exporter = repositories.find((row) => row.ref === 'ghcr:acme/exporter')!;
+    expect(await cardValue(page, 'total')).toBe(sum(history.map((one) => one.total)) + exporter.pull_count!);
+    expect(await cardValue(page, 'd1')).toBe(sum(history.map((one) => one.counts.at(-1)!)) + exporter.pulls_1d!);
+    expect(await cardValue(page, 'd1', 'data-previous')).toBe(sum(history.map((one) => one.counts.at(-2)!)) + exporter.pulls_yesterday!);
+    expect(await cardValue(page, 'd7')).toBe(sum(history.map((one) => sum(one.counts.slice(-7)))) + exporter.pulls_7d!);
+    expect(await cardValue(page, 'd7', 'data-previous')).toBe(sum(history.map((one) => sum(one.counts.slice(-14, -7)))) + exporter.previous_7d!);
+  });
+
+  it('asks for the default view in one request, and for each other range once', async () => {
+    const watched = await openPage(browser, { contentSecurityPolicy: csp });
+    opened.push(watched);
+    const { page } = watched;
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/')) asked.push(`${url.pathname}${url.search}`);
+    });
+    await page.goto(fixture.url);
+    await page.locator('#chart-daily canvas').waitFor();
+    await page.locator('#chart-cumulative canvas').waitFor();
+    await expect.poll(() => page.locator('#repositories tbody tr').count()).toBe(9);
+    // Time for a stray follow-up request (per registry, per chart) to show.
+    await page.waitForTimeout(300);
+    expect(asked).toEqual(['/api/dashboard?range=30d']);
+
+    await page.locator('label:has(input[value="7d"])').click();
+    await expect.poll(() => page.locator('thead button[data-sort="range"]').textContent()).toBe('Last 7 days');
+    await page.locator('#registry').selectOption('ghcr');
+    await page.locator('#search').fill('acme');
+    await page.locator('label:has(input[value="30d"])').click();
+    await expect.poll(() => page.locator('thead button[data-sort="range"]').textContent()).toBe('Last 30 days');
+    await page.waitForTimeout(300);
+    expect(asked).toEqual(['/api/dashboard?range=30d', '/api/dashboard?range=7d']);
   });
 
   it('joins each repository with its collection state: own errors, the wildcard’s, and refs with no reading yet', async () => {
     const page = await open();
     const row = (ref: string) => page.locator(`#repositories tbody tr[data-ref="${ref}"]`);
     expect(await refsShown(page)).toHaveLength(9);
-    await expect.poll(() => row('dockerhub:acme/web').locator('.status').textContent()).toContain('auth (on its wildcard)');
+    await expect.poll(() => row('dockerhub:acme/web').locator('.status').textContent()).toContain('auth (on dockerhub:acme/*)');
+    expect(await row('dockerhub:acme/web').locator('.status').getAttribute('data-wildcard')).toBe('dockerhub:acme/*');
+    expect(await row('dockerhub:acme/web').locator('.status').getAttribute('data-error')).toContain('HTTP 401');
     expect(await row('ghcr:acme/exporter').locator('.status').getAttribute('data-error')).toContain('no "Total downloads" label');
+    expect(await row('ghcr:acme/exporter').locator('.status .error-kind').textContent()).toBe('format changed');
     expect(await row('ghcr:acme/operator').locator('.status').textContent()).toBe('OK');
     expect(await row('ghcr:acme/api').locator('.status').textContent()).toBe('OK');
     expect(await row('dockerhub:other/missing').locator('.status').textContent()).toContain('not found');
@@ -95,10 +150,12 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     const quay = (await row('quay:acme/api').textContent())!;
     expect(quay).toContain('actions');
     expect(quay).not.toMatch(/pull/i);
-    const summary = await api<SummaryRow[]>('summary');
-    const web = summary.find((one) => one.registry === 'dockerhub' && one.name === 'acme/web')!;
-    expect(await row('dockerhub:acme/web').locator('td.num').nth(0).textContent()).toBe(web.pull_count!.toLocaleString('en-US'));
-    expect(await row('dockerhub:acme/web').locator('td.num').nth(2).textContent()).toBe(web.pulls_7d!.toLocaleString('en-US'));
+    const web = seeded('dockerhub:acme/web');
+    expect(await row('dockerhub:acme/web').locator('td.num').nth(0).textContent()).toBe(web.total.toLocaleString('en-US'));
+    expect(await row('dockerhub:acme/web').locator('td.num').nth(1).textContent()).toBe(web.counts.at(-1)!.toLocaleString('en-US'));
+    expect(await row('dockerhub:acme/web').locator('td.num').nth(2).textContent()).toBe(sum(web.counts.slice(-7)).toLocaleString('en-US'));
+    expect(await row('dockerhub:acme/web').locator('td.num').nth(3).textContent()).toBe(sum(web.counts.slice(-30)).toLocaleString('en-US'));
+    expect(await row('dockerhub:acme/web').locator('.spark-total').textContent()).toBe(sum(web.counts.slice(-30)).toLocaleString('en-US'));
   });
 
   it('sorts by every column from the keyboard, with aria-sort on the sorted header and the order in the URL', async () => {
@@ -141,7 +198,8 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     const ghcrLegend = await legend(page);
     expect(ghcrLegend).not.toEqual(allLegend);
     expect(ghcrLegend.every((label) => refs.some((ref) => ref.endsWith(`:${label}`)))).toBe(true);
-    const ghcr = (await api<SummaryRow[]>('summary?registry=ghcr')).reduce((sum, row) => sum + (row.pull_count ?? 0), 0);
+    const ghcr = sum((await answer()).repositories.filter((row) => row.registry === 'ghcr').map((row) => row.pull_count));
+    expect(ghcr).toBeGreaterThan(seeded('ghcr:acme/api').total + seeded('ghcr:acme/operator').total);
     expect(await cardValue(page, 'total')).toBe(ghcr);
     expect(await cardValue(page, 'total')).toBeLessThan(allTotal);
 
@@ -153,17 +211,21 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await expect.poll(() => page.locator('#registry').inputValue()).toBe('ghcr');
   });
 
-  it('changes the range: the URL, the data asked for and the sums over the range follow', async () => {
+  it('changes the range: the URL, the answer asked for and the sums over the range follow', async () => {
     const page = await open('?registry=ghcr');
-    const request = page.waitForRequest((one) => one.url().includes('/api/pulls/daily') && one.url().includes('from=6d'));
+    const request = page.waitForRequest((one) => new URL(one.url()).pathname === '/api/dashboard' && new URL(one.url()).searchParams.get('range') === '7d');
     await page.locator('label:has(input[value="7d"])').click();
     await request;
     await expect.poll(() => page.url()).toContain('range=7d');
     await expect.poll(() => page.locator('thead button[data-sort="range"]').textContent()).toBe('Last 7 days');
-    const week = await api<DailyRow[]>('pulls/daily?from=6d&registry=ghcr&repo=ghcr:acme/operator');
-    expect(week).toHaveLength(7);
-    const total = week.reduce((sum, row) => sum + row.daily_pulls, 0);
-    expect(await page.locator('tr[data-ref="ghcr:acme/operator"] .spark-total').textContent()).toBe(total.toLocaleString('en-US'));
+    const week = await answer('7d');
+    // A month and a half of history: the 7-day view is by day.
+    expect(week.interval).toBe('day');
+    expect(week.buckets).toHaveLength(7);
+    const operator = seeded('ghcr:acme/operator');
+    expect(week.repositories.find((row) => row.ref === 'ghcr:acme/operator')!.daily).toEqual(operator.counts.slice(-7));
+    expect(await page.locator('tr[data-ref="ghcr:acme/operator"] .spark-total').textContent()).toBe(sum(operator.counts.slice(-7)).toLocaleString('en-US'));
+    expect(await page.locator('tr[data-ref="ghcr:acme/operator"] .sparkline').getAttribute('aria-label')).toMatch(/^daily pulls from \w{3}, \d{1,2} \w{3} \d{4} to /);
 
     await page.goBack();
     await expect.poll(() => page.locator('input[name="range"]:checked').inputValue()).toBe('30d');
@@ -188,9 +250,8 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await over.hover({ position: { x: size.width - 3, y: size.height / 2 } });
     const tip = page.locator('#chart-daily .chart-tip');
     await tip.waitFor();
-    const daily = await api<DailyRow[]>('pulls/daily?from=0d&registry=ghcr&repo=ghcr:acme/operator');
     expect(await tip.locator('.tip-day').textContent()).toMatch(/^\w{3}, \d{1,2} \w{3} \d{4}$/);
-    expect(await tip.locator('.tip-value').textContent()).toBe(daily.at(-1)!.daily_pulls.toLocaleString('en-US'));
+    expect(await tip.locator('.tip-value').textContent()).toBe(seeded('ghcr:acme/operator').counts.at(-1)!.toLocaleString('en-US'));
 
     await page.locator('#auto-chart').click();
     await expect.poll(() => legend(page)).toHaveLength(5);
@@ -206,10 +267,10 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     const lines = (await readFile((await download.path())!, 'utf8')).trimEnd().split('\r\n');
     expect(lines[0]).toBe('registry,name,measure,total,last_1d,last_7d,last_30d,previous_7d,change_7d_percent,in_range,last_success_at,error');
     expect(lines.slice(1).map((line) => line.split(',').slice(0, 2).join(':'))).toEqual(shown);
-    const summary = await api<SummaryRow[]>('summary');
     const first = lines[1]!.split(',');
-    const expected = summary.find((row) => `${row.registry}:${row.name}` === shown[0])!;
+    const expected = (await answer()).repositories.find((row) => row.ref === shown[0])!;
     expect(first[6]).toBe(String(expected.pulls_30d));
+    expect(first[9]).toBe(String(expected.in_range));
   });
 
   it('copies a repository’s badge Markdown, which points at a badge this deployment serves', async () => {
@@ -244,7 +305,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await page.goto(fixture.url);
     await page.locator('#error').waitFor();
     expect(await page.locator('#error h2').textContent()).toBe('The pullwatch API cannot be reached');
-    expect(await page.locator('#error-detail').textContent()).toMatch(/^GET \/api\/\S+: /);
+    expect(await page.locator('#error-detail').textContent()).toMatch(/^GET \/api\/dashboard: /);
     expect(await page.locator('#dashboard').isHidden()).toBe(true);
     await page.unroute('**/api/**');
     await page.locator('#retry').click();

@@ -1,6 +1,7 @@
 // Local mode with history, for the dashboard's browser tests, its screenshot and its benchmark: daily samples written
-// through the DynamoDB series store before start, a fake Docker Hub / GHCR / Quay that answers the start-up
-// collection with the same latest counts, so what the page shows is seeded history plus one fresh reading.
+// through the DynamoDB series store and folded into the read model before start (as collections would have), a fake
+// Docker Hub / GHCR / Quay that answers the start-up collection with the same latest counts, so what the page shows is
+// seeded history plus one fresh reading.
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import type { Registry } from '../../lambdas/core/refs.ts';
 import type { Sample } from '../../lambdas/core/samples.ts';
 import { LOCAL_TABLES, startLocalDynamo } from '../../lambdas/local/dynamo.ts';
 import { type LocalPullwatch, startLocal } from '../../lambdas/local/server.ts';
+import { DynamoReadModel } from '../../lambdas/stores/dynamodb/read-model-table.ts';
 import { DynamoRepoList } from '../../lambdas/stores/dynamodb/repo-table.ts';
 import { DynamoSeriesStore } from '../../lambdas/stores/dynamodb/series-table.ts';
 import { documentClient } from '../../lambdas/stores/dynamodb/client.ts';
@@ -125,6 +127,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     await untilActive(dynamo.client);
     const doc = documentClient(dynamo.client);
     await new DynamoSeriesStore(doc, LOCAL_TABLES.series).write(samples);
+    // Local mode keeps its read model in the series table (localStoreEnv's READ_MODEL_TABLE).
+    if (samples.length > 0) await new DynamoReadModel(doc, LOCAL_TABLES.series).apply(samples);
     await new DynamoRepoList(doc, LOCAL_TABLES.repos).add(refs);
   } finally {
     await dynamo.close();

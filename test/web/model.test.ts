@@ -1,62 +1,63 @@
-// The dashboard's pure parts in node: URL state, the summary ⨝ repos ⨝ trends ⨝ daily join, totals, sorting, CSV.
+// The dashboard's pure parts in node: URL state, the answer's rows as the page shows them, totals, sorting, CSV.
 import { describe, expect, it } from 'vitest';
-import type { DailyRow, RepoItem, SummaryRow, TrendRow } from '../../web/src/api.ts';
-import { csvField, formatPercent, formatSigned, percentChange, relativeTime } from '../../web/src/format.ts';
-import {
-  type RepoRow,
-  attributeRows,
-  badgeMarkdown,
-  buildRows,
-  byRegistry,
-  chartedRefs,
-  dailyValue,
-  dayAxis,
-  filterRows,
-  rangeFrom,
-  refsByName,
-  sortRows,
-  toCsv,
-  totals,
-} from '../../web/src/model.ts';
-import { DEFAULT_STATE, SORT_KEYS, nextSort, parseState, stateToSearch } from '../../web/src/state.ts';
+import type { DashboardRow } from '../../web/src/api.ts';
+import { isolatedPoints } from '../../web/src/charts.ts';
+import { csvField, formatBucket, formatPercent, formatSigned, percentChange, relativeTime } from '../../web/src/format.ts';
+import { type RepoRow, badgeMarkdown, buildRows, chartedRefs, filterRows, sortRows, toCsv, totals } from '../../web/src/model.ts';
+import { DEFAULT_STATE, RANGES, SORT_KEYS, nextSort, parseState, stateToSearch } from '../../web/src/state.ts';
 
-const summaryRow = (registry: string, name: string, counts: Partial<SummaryRow> = {}): SummaryRow => ({
-  registry,
-  name,
-  measure: registry === 'quay' ? 'actions' : 'pulls',
-  pull_count: registry === 'quay' ? null : 1_000,
-  star_count: null,
-  last_updated: null,
-  collected_at: '2026-11-23T10:00:00.000Z',
-  pulls_1d: 10,
-  pulls_7d: 70,
-  pulls_30d: 300,
-  ...counts,
-});
-const repoItem = (ref: string, fields: Partial<RepoItem> = {}): RepoItem => ({
-  ref,
-  registry: ref.slice(0, ref.indexOf(':')),
-  name: ref.slice(ref.indexOf(':') + 1),
-  enabled: true,
-  label: null,
-  last_success_at: '2026-11-23T11:00:00.000Z',
-  last_error: null,
-  ...fields,
-});
-const trendRow = (registry: string, name: string, previous7: number, percent7: number | null): TrendRow => ({
-  registry,
-  name,
-  measure: registry === 'quay' ? 'actions' : 'pulls',
-  pulls_7d: 70,
-  previous_7d: previous7,
-  change_7d: 70 - previous7,
-  percent_7d: percent7,
-  pulls_30d: 300,
-  previous_30d: 250,
-  change_30d: 50,
-  percent_30d: 20,
-});
-const daily = (day: string, repo: string, value: number, measure?: 'actions'): DailyRow => ({ timestamp: `${day}T00:00:00.000Z`, repo, daily_pulls: value, ...(measure && { measure }) });
+/** A row of GET /api/dashboard: a healthy pull-counting repository unless told otherwise. */
+const dashboardRow = (ref: string, fields: Partial<DashboardRow> = {}): DashboardRow => {
+  const registry = ref.slice(0, ref.indexOf(':'));
+  const actions = registry === 'quay';
+  return {
+    ref,
+    registry,
+    name: ref.slice(ref.indexOf(':') + 1),
+    label: null,
+    measure: actions ? 'actions' : 'pulls',
+    enabled: true,
+    has_data: true,
+    pull_count: actions ? null : 1_000,
+    collected_at: '2026-11-23T10:00:00.000Z',
+    first_seen_at: '2026-10-01T10:00:00.000Z',
+    pulls_1d: 10,
+    pulls_yesterday: 12,
+    pulls_7d: 70,
+    previous_7d: 50,
+    change_7d: 20,
+    percent_7d: 40,
+    pulls_30d: 300,
+    previous_30d: 250,
+    in_range: 25,
+    last_success_at: '2026-11-23T11:00:00.000Z',
+    error: null,
+    daily: [null, 12, 13],
+    cumulative: [null, 987, 1_000],
+    ...fields,
+  };
+};
+/** A tracked ref with no reading yet, as the answer gives it. */
+const waitingRow = (ref: string, fields: Partial<DashboardRow> = {}): DashboardRow =>
+  dashboardRow(ref, {
+    has_data: false,
+    pull_count: null,
+    collected_at: null,
+    first_seen_at: null,
+    pulls_1d: null,
+    pulls_yesterday: null,
+    pulls_7d: null,
+    previous_7d: null,
+    change_7d: null,
+    percent_7d: null,
+    pulls_30d: null,
+    previous_30d: null,
+    in_range: null,
+    last_success_at: null,
+    daily: [null, null, null],
+    cumulative: [null, null, null],
+    ...fields,
+  });
 
 describe('view state in the URL', () => {
   it('opens the default view from an empty query string and writes none for it', () => {
@@ -82,96 +83,71 @@ describe('view state in the URL', () => {
     expect(nextSort({ sort: 'name', dir: 'asc' }, 'd30')).toEqual({ sort: 'd30', dir: 'desc' });
   });
 
-  it('asks the API for a range in relative days, so the server decides where today is', () => {
-    expect(rangeFrom('7d')).toBe('6d');
-    expect(rangeFrom('1y')).toBe('364d');
-    expect(rangeFrom('all')).toBe('3649d');
+  it('opens every range the API answers, and no other', () => {
+    for (const range of RANGES) expect(parseState(`?range=${range}`).range).toBe(range);
+    expect(parseState('?range=14d').range).toBe(DEFAULT_STATE.range);
   });
 });
 
-describe('daily rows back to refs', () => {
-  const summary = [summaryRow('dockerhub', 'acme/app'), summaryRow('ghcr', 'acme/app'), summaryRow('ghcr', 'acme/tool'), summaryRow('quay', 'acme/app')];
-  const names = refsByName(summary);
-  const candidates = (name: string, measure: string) => names.get(`${measure}\u0000${name}`) ?? [];
-
-  it('files a name tracked in one registry under its ref, and Quay actions apart from pulls of the same name', () => {
-    const { byRef, ambiguous } = attributeRows([daily('2026-11-22', 'acme/tool', 5), daily('2026-11-22', 'acme/app', 7, 'actions')], dailyValue, candidates);
-    expect(byRef.get('ghcr:acme/tool')?.get('2026-11-22')).toBe(5);
-    expect(byRef.get('quay:acme/app')?.get('2026-11-22')).toBe(7);
-    expect(ambiguous).toEqual([]);
-  });
-
-  it('reports a name summed over several registries, to be asked for per registry', () => {
-    const { byRef, ambiguous } = attributeRows([daily('2026-11-22', 'acme/app', 9)], dailyValue, candidates);
-    expect(byRef.size).toBe(0);
-    expect(ambiguous).toEqual(['dockerhub:acme/app', 'ghcr:acme/app']);
-    expect([...byRegistry(ambiguous)]).toEqual([
-      ['dockerhub', ['dockerhub:acme/app']],
-      ['ghcr', ['ghcr:acme/app']],
-    ]);
-  });
-
-  it('lays a fixed range back from the last day the API answered, and "all" from the first', () => {
-    expect(dayAxis('7d', ['2026-11-20', '2026-11-23'], '2026-11-24')).toEqual(['2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23']);
-    expect(dayAxis('all', ['2026-11-22', '2026-11-20'], '2026-11-24')).toEqual(['2026-11-20', '2026-11-21', '2026-11-22']);
-    expect(dayAxis('7d', [], '2026-11-24').at(-1)).toBe('2026-11-24');
-  });
-});
-
-describe('rows: summary joined with repos, trends and daily counts', () => {
-  const days = ['2026-11-21', '2026-11-22', '2026-11-23'];
-  const rows = buildRows({
-    summary: [summaryRow('dockerhub', 'acme/app'), summaryRow('dockerhub', 'acme/web'), summaryRow('ghcr', 'acme/app'), summaryRow('quay', 'acme/app')],
-    repos: [
-      repoItem('dockerhub:acme/*', { last_error: { kind: 'auth', message: 'auth: HTTP 401 (listing)', at: '2026-11-23T11:00:00Z' } }),
-      repoItem('ghcr:acme/app', { label: 'the app', last_error: { kind: 'format_changed', message: 'no label', at: '2026-11-23T11:00:00Z' } }),
-      repoItem('ghcr:acme/gone', { last_success_at: null, last_error: { kind: 'not_found', message: 'HTTP 404', at: '2026-11-23T11:00:00Z' } }),
-      repoItem('quay:other/*', { enabled: false, last_success_at: null }),
-    ],
-    trends: [trendRow('dockerhub', 'acme/app', 50, 40)],
-    daily: new Map([['dockerhub:acme/app', new Map([['2026-11-22', 12], ['2026-11-23', 3]])]]),
-    days,
-  });
+describe('rows: the answer’s rows as the page shows them', () => {
+  const rows = buildRows([
+    dashboardRow('dockerhub:acme/app'),
+    dashboardRow('dockerhub:acme/web', { error: { kind: 'auth', message: 'auth: HTTP 401 (listing)', at: '2026-11-23T11:00:00Z', wildcard: 'dockerhub:acme/*' } }),
+    dashboardRow('ghcr:acme/app', { label: 'the app', error: { kind: 'format_changed', message: 'no label', at: '2026-11-23T11:00:00Z' } }),
+    dashboardRow('quay:acme/app', { pulls_1d: 0, pulls_yesterday: 40, last_success_at: null, cumulative: [null, 40, 40] }),
+    waitingRow('ghcr:acme/gone', { error: { kind: 'not_found', message: 'HTTP 404', at: '2026-11-23T11:00:00Z' } }),
+    waitingRow('quay:other/*', { enabled: false }),
+  ]);
   const row = (ref: string) => rows.find((one) => one.ref === ref)!;
 
-  it('takes an error from the ref’s own item first, else from the wildcard that found the repository', () => {
+  it('names where an error was recorded: the ref’s own item, or the wildcard that found the repository', () => {
     expect(row('ghcr:acme/app')).toMatchObject({ error: { kind: 'format_changed' }, errorFrom: 'own', label: 'the app' });
-    expect(row('dockerhub:acme/web')).toMatchObject({ error: { kind: 'auth' }, errorFrom: 'wildcard', lastSuccess: '2026-11-23T11:00:00.000Z' });
+    expect(row('dockerhub:acme/web')).toMatchObject({ error: { kind: 'auth', wildcard: 'dockerhub:acme/*' }, errorFrom: 'wildcard' });
+    expect(row('ghcr:acme/gone')).toMatchObject({ error: { kind: 'not_found' }, errorFrom: 'own' });
     expect(row('quay:acme/app')).toMatchObject({ error: null, errorFrom: null, lastSuccess: null });
   });
 
-  it('does not pin a sibling’s failure, copied onto the wildcard, on every repository under it', () => {
-    const [web, broken] = buildRows({
-      summary: [summaryRow('dockerhub', 'acme/web'), summaryRow('dockerhub', 'acme/broken')],
-      repos: [repoItem('dockerhub:acme/*', { last_error: { kind: 'not_found', message: 'dockerhub:acme/broken: not_found: HTTP 404', at: '2026-11-23T11:00:00Z' } })],
-      trends: [],
-      daily: new Map(),
-      days,
+  it('takes the figures, the 7-day trend and both series as the server gives them, without summing anything again', () => {
+    expect(row('dockerhub:acme/app')).toMatchObject({
+      total: 1_000,
+      d1: 10,
+      d7: 70,
+      d30: 300,
+      yesterday: 12,
+      trend: { change: 20, percent: 40, previous: 50 },
+      previous30: 250,
+      daily: [null, 12, 13],
+      cumulative: [null, 987, 1_000],
+      // in_range is the server's, even where it is not the sum of the daily values shown.
+      rangeTotal: 25,
+      lastSuccess: '2026-11-23T11:00:00.000Z',
+      hasData: true,
+      paused: false,
     });
-    expect(web!.error).toBeNull();
-    expect(broken!.error).toMatchObject({ kind: 'not_found' });
-  });
-
-  it('aligns the daily counts on the day axis, with yesterday for the 1-day comparison and the 7-day trend', () => {
-    expect(row('dockerhub:acme/app')).toMatchObject({ daily: [null, 12, 3], rangeTotal: 15, yesterday: 12, trend: { change: 20, percent: 40, previous: 50 }, previous30: 250 });
   });
 
   it('keeps Quay’s actions out of the lifetime total', () => {
     expect(row('quay:acme/app')).toMatchObject({ measure: 'actions', total: null, d30: 300 });
   });
 
-  it('gives a tracked ref with no reading yet, and an empty wildcard, a row of their own', () => {
-    expect(row('ghcr:acme/gone')).toMatchObject({ hasData: false, total: null, error: { kind: 'not_found' }, daily: [null, null, null] });
+  it('gives a tracked ref with no reading yet, and a paused empty wildcard, rows of their own', () => {
+    expect(row('ghcr:acme/gone')).toMatchObject({ hasData: false, total: null, trend: null, rangeTotal: null, daily: [null, null, null] });
     expect(row('quay:other/*')).toMatchObject({ hasData: false, paused: true, measure: 'actions' });
     expect(rows).toHaveLength(6);
   });
 
-  it('sums pulls for the cards, previous windows included, and counts actions apart', () => {
+  it('sums pulls for the cards, previous windows (yesterday, the 7 and 30 days before) included, and counts actions apart', () => {
     const sums = totals(rows);
-    expect(sums).toMatchObject({ repositories: 6, registries: 3, failing: 4, total: 3_000, actions30: 300 });
-    expect(sums.d1).toEqual({ current: 30, previous: 12 });
-    expect(sums.d7).toEqual({ current: 210, previous: 50 });
-    expect(sums.d30).toEqual({ current: 900, previous: 250 });
+    expect(sums).toMatchObject({ repositories: 6, registries: 3, failing: 3, total: 3_000, actions30: 300, latestSuccess: '2026-11-23T11:00:00.000Z' });
+    expect(sums.d1).toEqual({ current: 30, previous: 36 });
+    expect(sums.d7).toEqual({ current: 210, previous: 150 });
+    expect(sums.d30).toEqual({ current: 900, previous: 750 });
+  });
+
+  it('has no previous window on the cards when no shown row has one', () => {
+    const sums = totals(buildRows([dashboardRow('ghcr:new/one', { pulls_yesterday: null, previous_7d: 0, change_7d: 70, percent_7d: null })]));
+    expect(sums.d1).toEqual({ current: 10, previous: null });
+    expect(sums.d7).toEqual({ current: 70, previous: 0 });
   });
 
   it('filters by registry and by every word of the search, over ref and label', () => {
@@ -195,6 +171,7 @@ describe('sorting and charting', () => {
     trend: null,
     previous30: null,
     daily: [],
+    cumulative: [],
     rangeTotal: null,
     yesterday: null,
     lastSuccess: null,
@@ -242,6 +219,16 @@ describe('sorting and charting', () => {
   });
 });
 
+describe('charts', () => {
+  it('dots the values a line cannot draw: those with no value on either side', () => {
+    expect(isolatedPoints([5])).toEqual([0]);
+    expect(isolatedPoints([null, null, 30])).toEqual([2]);
+    expect(isolatedPoints([1, 2, null, 4, null])).toEqual([3]);
+    expect(isolatedPoints([1, 2, 3])).toEqual([]);
+    expect(isolatedPoints([null, null])).toEqual([]);
+  });
+});
+
 describe('formatting', () => {
   it('signs changes with a real minus and rounds percentages', () => {
     expect(formatSigned(-1234)).toBe('−1,234');
@@ -256,6 +243,12 @@ describe('formatting', () => {
     expect(relativeTime('2026-11-23T11:59:30Z', now)).toBe('just now');
     expect(relativeTime('2026-11-23T09:00:00Z', now)).toBe('3 h ago');
     expect(relativeTime('2026-11-20T12:00:00Z', now)).toBe('3 d ago');
+  });
+
+  it('names a bucket of the axis by its day, or by its hour in UTC', () => {
+    expect(formatBucket('2026-11-23', 'day')).toBe('Mon, 23 Nov 2026');
+    expect(formatBucket('2026-11-23T14:00:00.000Z', 'hour')).toBe('Mon, 23 Nov 2026, 14:00 UTC');
+    expect(formatBucket('2026-11-23T00:00:00.000Z', 'hour')).toBe('Mon, 23 Nov 2026, 00:00 UTC');
   });
 
   it('quotes CSV fields only when they need it', () => {

@@ -1,18 +1,20 @@
-// The two charts (uPlot on canvas): cumulative pulls as lines and daily pulls as stacked bars, one series per charted
-// repository, with a hover tooltip. Colours come from CSS custom properties, so both themes restyle them. uPlot
-// positions its elements through the CSSOM (element.style), which `style-src 'self'` allows.
+// The two charts (uPlot on canvas): cumulative pulls as lines and pulls per bucket (day, or hour while tracking is
+// young) as stacked bars, one series per charted repository, with a hover tooltip. The x axis is the answer's buckets.
+// Colours come from CSS custom properties, so both themes restyle them. uPlot positions its elements through the
+// CSSOM (element.style), which `style-src 'self'` allows.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { DAY_MS, HOUR_MS, dayNumber, instantMs } from '../../lambdas/core/days.ts';
 import type { Measure } from './api.ts';
 import { h } from './dom.ts';
-import { formatCompact, formatDay, formatNumber } from './format.ts';
+import { formatBucket, formatCompact, formatNumber } from './format.ts';
 import { FIRST_CHART_MARK } from './perf.ts';
 
 export interface ChartSeries {
   ref: string;
   label: string;
   measure: Measure;
-  /** Aligned with the days; null where there is no value. */
+  /** Aligned with the buckets; null where there is no value. */
   values: (number | null)[];
   /** Index into the palette (`--series-N`, `.c-N`). */
   color: number;
@@ -22,18 +24,24 @@ export type ChartKind = 'cumulative' | 'daily';
 
 export const PALETTE_SIZE = 10;
 
+/** The x axis: the answer's buckets, days (`YYYY-MM-DD`) or ISO hour starts, oldest first. */
+export interface Axis {
+  buckets: readonly string[];
+  interval: 'day' | 'hour';
+}
+
 let firstDrawMarked = false;
 
 export interface Chart {
-  /** Draws these series over these days (YYYY-MM-DD); an empty list shows `emptyText` instead. */
-  show(days: readonly string[], series: readonly ChartSeries[], emptyText: string): void;
+  /** Draws these series over the axis; no series (or no value) shows `emptyText` instead. */
+  show(axis: Axis, series: readonly ChartSeries[], emptyText: string): void;
   /** Re-reads the theme's colours. */
   restyle(): void;
 }
 
 export function createChart(host: HTMLElement, kind: ChartKind): Chart {
   let plot: uPlot | undefined;
-  let last: { days: readonly string[]; series: readonly ChartSeries[]; emptyText: string } | undefined;
+  let last: { axis: Axis; series: readonly ChartSeries[]; emptyText: string } | undefined;
 
   const size = () => ({ width: Math.max(200, host.clientWidth), height: host.clientWidth < 500 ? 200 : 260 });
   new ResizeObserver(() => {
@@ -46,37 +54,51 @@ export function createChart(host: HTMLElement, kind: ChartKind): Chart {
     plot?.destroy();
     plot = undefined;
     if (!last) return;
-    const { days, series, emptyText } = last;
-    if (series.length === 0 || days.length === 0 || series.every((one) => one.values.every((value) => value === null))) {
+    const { axis, series, emptyText } = last;
+    if (series.length === 0 || axis.buckets.length === 0 || series.every((one) => one.values.every((value) => value === null))) {
       host.replaceChildren(h('p', { class: 'chart-empty' }, emptyText));
       return;
     }
     host.replaceChildren();
-    plot = new uPlot(options(kind, days, series, size()), chartData(kind, days, series), host);
+    plot = new uPlot(options(kind, axis, series, size()), chartData(kind, axis, series), host);
   }
 
   return {
-    show(days, series, emptyText) {
-      last = { days, series, emptyText };
+    show(axis, series, emptyText) {
+      last = { axis, series, emptyText };
       draw();
     },
     restyle: draw,
   };
 }
 
-/** Seconds since the epoch at each day's UTC midnight: uPlot's time scale unit. */
-function xs(days: readonly string[]): number[] {
-  return days.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000);
+/** Seconds since the epoch at each bucket's start (a day's UTC midnight, or the hour): uPlot's time scale unit. */
+function xs({ buckets, interval }: Axis): number[] {
+  return buckets.map((bucket) => (interval === 'hour' ? instantMs(bucket) : dayNumber(bucket) * DAY_MS) / 1000);
+}
+
+const bucketSeconds = (axis: Axis): number => (axis.interval === 'hour' ? HOUR_MS : DAY_MS) / 1000;
+
+/**
+ * Indices of values with no value on either side: a line through one point draws nothing, so these get a dot (the
+ * first reading of a repository tracked since today, or a chart of one bucket).
+ */
+export function isolatedPoints(values: readonly (number | null | undefined)[]): number[] {
+  const isolated: number[] = [];
+  values.forEach((value, i) => {
+    if (value !== null && value !== undefined && (values[i - 1] ?? null) === null && (values[i + 1] ?? null) === null) isolated.push(i);
+  });
+  return isolated;
 }
 
 /**
  * Daily bars are stacked: series i is drawn at the sum of series 0..i, tallest first, so each shorter stack covers
  * the one above it and the visible band of each colour is that repository's count.
  */
-function chartData(kind: ChartKind, days: readonly string[], series: readonly ChartSeries[]): uPlot.AlignedData {
-  if (kind === 'cumulative') return [xs(days), ...series.map((one) => one.values)];
+function chartData(kind: ChartKind, axis: Axis, series: readonly ChartSeries[]): uPlot.AlignedData {
+  if (kind === 'cumulative') return [xs(axis), ...series.map((one) => one.values)];
   const stacks: (number | null)[][] = [];
-  const running: number[] = days.map(() => 0);
+  const running: number[] = axis.buckets.map(() => 0);
   for (const one of series) {
     stacks.push(
       one.values.map((value, i) => {
@@ -86,41 +108,59 @@ function chartData(kind: ChartKind, days: readonly string[], series: readonly Ch
       }),
     );
   }
-  return [xs(days), ...stacks.reverse()];
+  return [xs(axis), ...stacks.reverse()];
 }
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
-function options(kind: ChartKind, days: readonly string[], series: readonly ChartSeries[], size: { width: number; height: number }): uPlot.Options {
+/** Tick spacings the x axis may use: whole hours on an hourly axis, whole days (then months, years) on a daily one. */
+const HOUR_TICKS = [1, 2, 3, 4, 6, 12, 24, 48, 72, 168].map((hours) => hours * 3600);
+const DAY_TICKS = [1, 2, 3, 4, 5, 7, 10, 15, 30, 60, 90, 120, 180, 365, 730, 1825, 3650].map((days) => days * 86_400);
+const tickDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+/** Hourly ticks read `14:00`, and midnight names its day (`23 Nov`). */
+function hourLabels(splits: number[]): string[] {
+  return splits.map((split) => {
+    const date = new Date(split * 1000);
+    return date.getUTCHours() === 0 ? tickDay.format(date) : `${String(date.getUTCHours()).padStart(2, '0')}:00`;
+  });
+}
+
+function options(kind: ChartKind, axis: Axis, series: readonly ChartSeries[], size: { width: number; height: number }): uPlot.Options {
   const muted = cssVar('--muted');
   const grid = cssVar('--grid');
   const font = '12px system-ui, sans-serif';
-  const axis = { stroke: muted, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  const axisStyle = { stroke: muted, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   const ordered = kind === 'daily' ? [...series].reverse() : series;
   const bars = uPlot.paths.bars!({ size: [0.8, 40], align: 0 });
-  const halfDay = 43_200;
+  const half = bucketSeconds(axis) / 2;
+  const hourly = axis.interval === 'hour';
   return {
     ...size,
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { show: kind === 'cumulative' } },
     scales: {
-      x: { time: true, ...(kind === 'daily' && { range: (_u: uPlot, min: number, max: number) => [min - halfDay, max + halfDay] as uPlot.Range.MinMax }) },
+      // Bars are centred on their bucket, so the axis gives half a bucket either side; a single bucket gets it too.
+      x: { time: true, range: (_u: uPlot, min: number, max: number) => (kind === 'daily' || min === max ? [min - half, max + half] : [min, max]) as uPlot.Range.MinMax },
       y: kind === 'daily' ? { range: (_u: uPlot, _min: number, max: number) => [0, max > 0 ? max * 1.1 : 1] as uPlot.Range.MinMax } : {},
     },
-    axes: [axis, { ...axis, size: 52, values: (_u, splits) => splits.map((value) => (value === null ? '' : formatCompact(value))) }],
+    axes: [
+      { ...axisStyle, incrs: hourly ? HOUR_TICKS : DAY_TICKS, ...(hourly && { values: (_u: uPlot, splits: number[]) => hourLabels(splits) }) },
+      { ...axisStyle, size: 52, values: (_u, splits) => splits.map((value) => (value === null ? '' : formatCompact(value))) },
+    ],
     series: [
       {},
       ...ordered.map((one): uPlot.Series => {
         const color = cssVar(`--series-${one.color % PALETTE_SIZE}`);
-        return kind === 'daily'
-          ? { label: one.label, stroke: color, fill: color, width: 0, paths: bars, points: { show: false } }
-          : { label: one.label, stroke: color, width: 2, points: { show: false }, spanGaps: false };
+        if (kind === 'daily') return { label: one.label, stroke: color, fill: color, width: 0, paths: bars, points: { show: false } };
+        const dots = isolatedPoints(one.values);
+        return { label: one.label, stroke: color, width: 2, spanGaps: false, points: { show: false, size: 7, fill: color, stroke: color, filter: dots.length > 0 ? dots : null } };
       }),
     ],
-    plugins: [tooltip(kind, days, series)],
+    plugins: [tooltip(kind, axis, series)],
     hooks: {
       draw: [
         () => {
@@ -133,8 +173,8 @@ function options(kind: ChartKind, days: readonly string[], series: readonly Char
   };
 }
 
-/** A box by the cursor with the day and every series' value there (the raw value, not the stacked one). */
-function tooltip(kind: ChartKind, days: readonly string[], series: readonly ChartSeries[]): uPlot.Plugin {
+/** A box by the cursor with the day (or hour) and every series' value there (the raw value, not the stacked one). */
+function tooltip(kind: ChartKind, axis: Axis, series: readonly ChartSeries[]): uPlot.Plugin {
   const box = h('div', { class: 'chart-tip', role: 'presentation' });
   box.hidden = true;
   return {
@@ -148,9 +188,9 @@ function tooltip(kind: ChartKind, days: readonly string[], series: readonly Char
           box.hidden = true;
           return;
         }
-        const unit = kind === 'daily' ? 'a day' : 'in total';
+        const unit = kind === 'cumulative' ? 'in total' : axis.interval === 'hour' ? 'an hour' : 'a day';
         box.replaceChildren(
-          h('div', { class: 'tip-day' }, formatDay(days[idx]!)),
+          h('div', { class: 'tip-day' }, formatBucket(axis.buckets[idx]!, axis.interval)),
           ...series.map((one) =>
             h(
               'div',

@@ -1,41 +1,13 @@
-// The dashboard's wiring: reads the view from the URL, fetches what it needs from /api (cached per range), and
-// renders cards, charts and table; every control writes the URL, and back/forward read it again.
+// The dashboard's wiring: reads the view from the URL, fetches its one answer from /api/dashboard (cached per range),
+// and renders cards, charts and table; every control writes the URL, and back/forward read it again.
 import './style.css';
-import { ApiError, type CumulativeRow, type DailyRow, type RepoItem, type SummaryRow, type TrendRow, badgeUrl, getJson } from './api.ts';
+import { ApiError, type DashboardAnswer, badgeUrl, getJson } from './api.ts';
 import { renderCards } from './cards.ts';
-import { type ChartSeries, PALETTE_SIZE, createChart } from './charts.ts';
+import { type Axis, type ChartSeries, PALETTE_SIZE, createChart } from './charts.ts';
 import { byId, h } from './dom.ts';
-import {
-  type DayValues,
-  type RepoRow,
-  attributeRows,
-  badgeMarkdown,
-  buildRows,
-  byRegistry,
-  chartedRefs,
-  cumulativeValue,
-  dailyValue,
-  dayAxis,
-  dayOfTimestamp,
-  filterRows,
-  rangeFrom,
-  refsByName,
-  sortRows,
-  toCsv,
-  totals,
-} from './model.ts';
+import { type RepoRow, badgeMarkdown, buildRows, chartedRefs, filterRows, sortRows, toCsv, totals } from './model.ts';
 import { RANGE_LABELS, type Range, type SortKey, type ViewState, nextSort, parseState, stateToSearch } from './state.ts';
 import { renderBody, renderHead } from './table.ts';
-
-interface Base {
-  summary: SummaryRow[];
-  repos: RepoItem[];
-  trends: TrendRow[];
-}
-interface Daily {
-  days: string[];
-  byRef: Map<string, DayValues>;
-}
 
 const main = byId<HTMLElement>('main');
 const loading = byId<HTMLElement>('loading');
@@ -49,62 +21,27 @@ const table = byId<HTMLTableElement>('repositories');
 const charts = { cumulative: createChart(byId('chart-cumulative'), 'cumulative'), daily: createChart(byId('chart-daily'), 'daily') };
 
 let state: ViewState = parseState(location.search);
-let base: Promise<Base> | undefined;
-const daily = new Map<Range, Promise<Daily>>();
-/** `${range} ${ref}` → cumulative counts by day; a pending fetch holds a promise. */
-const cumulative = new Map<string, DayValues | Promise<void>>();
+/** One answer per range, asked for once; a failed one is forgotten, so "Try again" asks afresh. */
+const answers = new Map<Range, Promise<DashboardAnswer>>();
+/** The rows of each answer, mapped once. */
+const rowsOf = new WeakMap<DashboardAnswer, RepoRow[]>();
 let shown: RepoRow[] = [];
 let showing = 0;
 let lastHistory: 'search' | 'other' = 'other';
-/** What each chart last drew, so a render that changes nothing they show leaves them alone. */
-const drawn: { daily?: Daily; dailyKey?: string; cumulativeKey?: string } = {};
+/** What the charts last drew, so a render that changes nothing they show leaves them alone. */
+const drawn: { answer?: DashboardAnswer; key?: string } = {};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Data
 
-function loadBase(): Promise<Base> {
-  return Promise.all([getJson<SummaryRow[]>('summary'), getJson<RepoItem[]>('repos'), getJson<TrendRow[]>('trends')]).then(([summary, repos, trends]) => ({ summary, repos, trends }));
-}
-
-/** Daily rows come keyed by name; a name tracked in several registries is asked for again, per registry. */
-async function loadDaily(range: Range, summary: Promise<SummaryRow[]>): Promise<Daily> {
-  const from = rangeFrom(range);
-  const [rows, summaryRows] = await Promise.all([getJson<DailyRow[]>('pulls/daily', { from }), summary]);
-  const names = refsByName(summaryRows);
-  const { byRef, ambiguous } = attributeRows(rows, dailyValue, (name, measure) => names.get(`${measure}\u0000${name}`) ?? []);
-  await Promise.all(
-    [...byRegistry(ambiguous)].map(async ([registry, refs]) => {
-      const own = await getJson<DailyRow[]>('pulls/daily', { from, registry, repo: refs.join(',') });
-      for (const [ref, days] of attributeRows(own, dailyValue, (name) => [`${registry}:${name}`]).byRef) byRef.set(ref, days);
-    }),
-  );
-  const days = dayAxis(range, rows.map((row) => dayOfTimestamp(row.timestamp)), new Date().toISOString().slice(0, 10));
-  return { days, byRef };
-}
-
-/** Fetches the cumulative series of the refs not cached yet for the range, one request per registry. */
-function loadCumulative(range: Range, refs: readonly string[]): Promise<void>[] {
-  const missing = refs.filter((ref) => !cumulative.has(`${range} ${ref}`));
-  const pending = refs.flatMap((ref) => {
-    const entry = cumulative.get(`${range} ${ref}`);
-    return entry instanceof Promise ? [entry] : [];
-  });
-  for (const [registry, group] of byRegistry(missing)) {
-    const request = getJson<CumulativeRow[]>('pulls', { from: rangeFrom(range), registry, repo: group.join(',') }).then(
-      (rows) => {
-        const { byRef } = attributeRows(rows, cumulativeValue, (name) => [`${registry}:${name}`]);
-        for (const ref of group) cumulative.set(`${range} ${ref}`, byRef.get(ref) ?? new Map());
-      },
-      (error: unknown) => {
-        // Forgotten, so the next render (or "Try again") asks again.
-        for (const ref of group) cumulative.delete(`${range} ${ref}`);
-        throw error;
-      },
-    );
-    for (const ref of group) cumulative.set(`${range} ${ref}`, request);
-    pending.push(request);
+function loadAnswer(range: Range): Promise<DashboardAnswer> {
+  let answer = answers.get(range);
+  if (!answer) {
+    answer = getJson<DashboardAnswer>('dashboard', { range });
+    answers.set(range, answer);
+    answer.catch(() => answers.get(range) === answer && answers.delete(range));
   }
-  return pending;
+  return answer;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -131,8 +68,11 @@ function syncControls(): void {
   if (search.value !== state.q) search.value = state.q;
 }
 
-function fillRegistries(b: Base): void {
-  const registries = [...new Set([...b.summary.map((row) => row.registry), ...b.repos.flatMap((item) => (item.registry ? [item.registry] : [])), ...(state.registry ? [state.registry] : [])])].sort();
+/** The registries of the answer's rows (and the one the URL asks for), when they are not the options already. */
+function fillRegistries(answer: DashboardAnswer): void {
+  const registries = [...new Set([...answer.repositories.map((row) => row.registry), ...(state.registry ? [state.registry] : [])])].sort();
+  const options = [...registrySelect.options].slice(1).map((option) => option.value);
+  if (options.join(' ') === registries.join(' ')) return;
   registrySelect.replaceChildren(h('option', { value: '' }, 'All registries'), ...registries.map((registry) => h('option', { value: registry }, registry)));
   registrySelect.value = state.registry;
 }
@@ -145,18 +85,11 @@ async function show(): Promise<void> {
   syncControls();
   main.setAttribute('aria-busy', 'true');
   try {
-    const firstLoad = !base;
-    base ??= loadBase();
-    const range = state.range;
-    if (!daily.has(range)) daily.set(range, loadDaily(range, base.then((b) => b.summary)));
-    const [b, d] = await Promise.all([base, daily.get(range)!]);
+    const answer = await loadAnswer(state.range);
     if (run !== showing) return;
-    if (firstLoad) fillRegistries(b);
-    render(b, d);
+    fillRegistries(answer);
+    render(answer);
   } catch (error) {
-    // Forget what failed, so "Try again" asks afresh.
-    base = undefined;
-    daily.clear();
     if (run === showing) showError(error);
   } finally {
     if (run === showing) main.setAttribute('aria-busy', 'false');
@@ -172,26 +105,28 @@ function showError(error: unknown): void {
   showOnly(errorState);
 }
 
-function render(b: Base, d: Daily): void {
-  if (b.summary.length === 0 && b.repos.length === 0) {
+function render(answer: DashboardAnswer): void {
+  if (answer.repositories.length === 0) {
     showOnly(emptyState);
     return;
   }
   showOnly(dashboard);
   const now = Date.now();
-  const rows = buildRows({ ...b, daily: d.byRef, days: d.days });
+  let rows = rowsOf.get(answer);
+  if (!rows) rowsOf.set(answer, (rows = buildRows(answer.repositories)));
+  const axis: Axis = { buckets: answer.buckets, interval: answer.interval };
   shown = sortRows(filterRows(rows, state), state.sort, state.dir);
   const { refs, auto } = chartedRefs(shown, state.repos);
 
   renderCards(byId('cards'), totals(shown), now);
   const refocus = focusedControl();
   renderHead(table.tHead!, state, state.range === 'all' ? 'All time' : `Last ${RANGE_LABELS[state.range]}`);
-  renderBody(table.tBodies[0]!, shown, new Set(refs), d.days, now);
+  renderBody(table.tBodies[0]!, shown, new Set(refs), axis, now);
   if (refocus) table.querySelector<HTMLElement>(refocus)?.focus();
   byId('table-count').textContent = shown.length === rows.length ? `${rows.length} repositories` : `${shown.length} of ${rows.length} repositories`;
   byId<HTMLButtonElement>('auto-chart').hidden = state.repos.length === 0;
   byId('chart-note').textContent = refs.length === 0 ? '' : auto ? `The ${refs.length === 1 ? 'busiest repository' : `${refs.length} busiest repositories`} shown; tick rows in the table to choose.` : `${refs.length} chosen ${refs.length === 1 ? 'repository' : 'repositories'}.`;
-  renderCharts(d, refs);
+  renderCharts(answer, axis, refs);
 }
 
 /** The table rebuilds its header and rows on every change: a keyboard user's focus goes back to the same control. */
@@ -203,7 +138,7 @@ function focusedControl(): string | undefined {
   return undefined;
 }
 
-function renderCharts(d: Daily, refs: readonly string[]): void {
+function renderCharts(answer: DashboardAnswer, axis: Axis, refs: readonly string[]): void {
   const range = state.range;
   const byRef = new Map(shown.map((row) => [row.ref, row]));
   const series = (values: (row: RepoRow) => (number | null)[]): ChartSeries[] =>
@@ -215,40 +150,20 @@ function renderCharts(d: Daily, refs: readonly string[]): void {
   legend.replaceChildren(
     ...series(() => []).map((one) => h('li', {}, h('span', { class: `swatch c${one.color}` }), one.label, one.measure === 'actions' ? h('span', { class: 'unit' }, ' (actions)') : null)),
   );
+  const hourly = axis.interval === 'hour';
+  byId('daily-caption').textContent = hourly ? 'Pulls per hour' : 'Daily pulls';
   const names = series(() => []).map((one) => one.label).join(', ') || 'no repository';
   const over = state.range === 'all' ? 'since tracking began' : `over the last ${RANGE_LABELS[range]}`;
-  byId('chart-cumulative').setAttribute('aria-label', `Cumulative pulls of ${names} ${over}; the table has the numbers`);
-  byId('chart-daily').setAttribute('aria-label', `Daily pulls of ${names} ${over}, stacked; the table has the numbers`);
+  byId('chart-cumulative').setAttribute('aria-label', `Cumulative pulls of ${names} ${over}${hourly ? ', hour by hour' : ''}; the table has the numbers`);
+  byId('chart-daily').setAttribute('aria-label', `${hourly ? 'Hourly' : 'Daily'} pulls of ${names} ${over}, stacked; the table has the numbers`);
   const noRows = shown.length === 0 ? 'No repository matches the filters.' : 'No history in this range yet.';
   // Typing a search or sorting rebuilds the table; the charts only when what they show changes.
-  const key = `${range} ${shown.length === 0} ${series(() => []).map((one) => `${one.ref}=${one.label}`).join(' ')}`;
-  if (drawn.daily !== d || drawn.dailyKey !== key) {
-    charts.daily.show(d.days, series((row) => row.daily), noRows);
-    drawn.daily = d;
-    drawn.dailyKey = key;
-  }
-
-  const pending = loadCumulative(range, refs);
-  const drawCumulative = () => {
-    if (drawn.cumulativeKey === key) return;
-    charts.cumulative.show(
-      d.days,
-      series((row) => {
-        const values = cumulative.get(`${range} ${row.ref}`);
-        return d.days.map((day) => (values instanceof Map ? (values.get(day) ?? null) : null));
-      }),
-      noRows,
-    );
-    drawn.cumulativeKey = key;
-  };
-  if (pending.length === 0) drawCumulative();
-  else {
-    const run = showing;
-    Promise.all(pending).then(
-      () => run === showing && drawCumulative(),
-      (error: unknown) => run === showing && showError(error),
-    );
-  }
+  const key = `${shown.length === 0} ${series(() => []).map((one) => `${one.ref}=${one.label}`).join(' ')}`;
+  if (drawn.answer === answer && drawn.key === key) return;
+  charts.daily.show(axis, series((row) => row.daily), noRows);
+  charts.cumulative.show(axis, series((row) => row.cumulative), noRows);
+  drawn.answer = answer;
+  drawn.key = key;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

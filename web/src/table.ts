@@ -1,7 +1,8 @@
 // The repositories table: one row per repository, sortable by every data column with real buttons and aria-sort,
 // a sparkline of the range, the chart checkbox and the badge button. Events are delegated to main.ts.
+import type { Axis } from './charts.ts';
 import { h, svg } from './dom.ts';
-import { formatDay, formatNumber, formatPercent, formatSigned, formatTime, relativeTime } from './format.ts';
+import { formatBucket, formatNumber, formatPercent, formatSigned, formatTime, relativeTime } from './format.ts';
 import type { RepoRow } from './model.ts';
 import type { SortKey, ViewState } from './state.ts';
 
@@ -50,11 +51,11 @@ export function renderHead(thead: HTMLTableSectionElement, state: Pick<ViewState
   thead.replaceChildren(h('tr', {}, ...cells));
 }
 
-export function renderBody(tbody: HTMLTableSectionElement, rows: readonly RepoRow[], charted: ReadonlySet<string>, days: readonly string[], now: number): void {
-  tbody.replaceChildren(...rows.map((row) => renderRow(row, charted.has(row.ref), days, now)));
+export function renderBody(tbody: HTMLTableSectionElement, rows: readonly RepoRow[], charted: ReadonlySet<string>, axis: Axis, now: number): void {
+  tbody.replaceChildren(...rows.map((row) => renderRow(row, charted.has(row.ref), axis, now)));
 }
 
-function renderRow(row: RepoRow, charted: boolean, days: readonly string[], now: number): HTMLTableRowElement {
+function renderRow(row: RepoRow, charted: boolean, axis: Axis, now: number): HTMLTableRowElement {
   const actions = row.measure === 'actions';
   const wildcard = row.name.endsWith('/*');
   return h(
@@ -78,7 +79,7 @@ function renderRow(row: RepoRow, charted: boolean, days: readonly string[], now:
     numberCell(row.d7, actions),
     numberCell(row.d30, actions),
     trendCell(row),
-    h('td', { class: 'col-spark' }, sparkline(row, days), h('span', { class: 'spark-total' }, row.rangeTotal === null ? '—' : formatNumber(row.rangeTotal))),
+    h('td', { class: 'col-spark' }, sparkline(row, axis), h('span', { class: 'spark-total' }, row.rangeTotal === null ? '—' : formatNumber(row.rangeTotal))),
     h('td', { class: 'success' }, row.lastSuccess ? h('time', { datetime: row.lastSuccess, title: formatTime(row.lastSuccess) }, relativeTime(row.lastSuccess, now)) : '—'),
     statusCell(row),
     h(
@@ -115,10 +116,12 @@ function trendCell(row: RepoRow): HTMLTableCellElement {
 
 function statusCell(row: RepoRow): HTMLTableCellElement {
   if (row.error) {
-    const via = row.errorFrom === 'wildcard' ? ' (on its wildcard)' : '';
+    // A repository found behind `owner/*` shows the failure recorded on that wildcard, and names it.
+    const wildcard = row.errorFrom === 'wildcard' ? row.error.wildcard : undefined;
+    const via = wildcard ? ` (on ${wildcard})` : '';
     return h(
       'td',
-      { class: 'status error', 'data-error': row.error.message },
+      { class: 'status error', 'data-error': row.error.message, 'data-wildcard': wildcard },
       h('span', { class: 'error-marker', 'aria-hidden': 'true' }, '⚠'),
       ' ',
       h('span', { class: 'error-kind' }, `${row.error.kind.replaceAll('_', ' ')}${via}`),
@@ -138,8 +141,8 @@ function withoutKind(message: string, kind: string): string {
 const SPARK_WIDTH = 100;
 const SPARK_HEIGHT = 24;
 
-/** The range's daily counts as a small line; the title carries the numbers for pointer users. */
-function sparkline(row: RepoRow, days: readonly string[]): SVGSVGElement {
+/** The range's counts per bucket (day, or hour) as a small line; the label carries the numbers. */
+function sparkline(row: RepoRow, { buckets, interval }: Axis): SVGSVGElement {
   const values = row.daily;
   const max = Math.max(1, ...values.map((value) => value ?? 0));
   const step = values.length > 1 ? SPARK_WIDTH / (values.length - 1) : 0;
@@ -159,7 +162,10 @@ function sparkline(row: RepoRow, days: readonly string[]): SVGSVGElement {
     viewBox: `0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}`,
     preserveAspectRatio: 'none',
     role: 'img',
-    'aria-label': first === -1 ? 'no history in this range' : `daily ${row.measure} from ${formatDay(days[first]!)} to ${formatDay(days[last]!)}, at most ${formatNumber(max)} a day`,
+    'aria-label':
+      first === -1
+        ? 'no history in this range'
+        : `${interval === 'hour' ? 'hourly' : 'daily'} ${row.measure} from ${formatBucket(buckets[first]!, interval)} to ${formatBucket(buckets[last]!, interval)}, at most ${formatNumber(max)} ${interval === 'hour' ? 'an hour' : 'a day'}`,
   });
   if (first === -1) return element;
   const area = `${line}L${(last * step).toFixed(1)} ${SPARK_HEIGHT}L${(first * step).toFixed(1)} ${SPARK_HEIGHT}Z`;

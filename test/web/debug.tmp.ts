@@ -1,0 +1,11 @@
+import { dockerHubRepository, json } from '../fakes/upstream.ts';
+import { launchChromium, openPage } from './browser.ts';
+import { startDashboard } from './fixture.ts';
+const f = await startDashboard({ refs: ['dockerhub:acme/rising'], routes: (u) => u.route('/v2/repositories/acme/rising/', (_q, r) => json(r, 200, dockerHubRepository('acme', 'rising', 5000))) });
+const b = await launchChromium();
+const { page } = await openPage(b);
+await page.goto(`${f.url}?range=all`);
+await page.locator('#chart-cumulative canvas').waitFor();
+await page.locator('.charts').screenshot({ path: '/tmp/work/one.png' });
+console.log(JSON.stringify(await (await fetch(`${f.url}api/dashboard?range=all`)).json()));
+await b.close(); await f.close();
