@@ -29,12 +29,15 @@ export interface CurrentAnswers {
 
 export class AnswerCache {
   private loaded?: { generation: number; views: Promise<SeriesView[]>; answers: Map<string, StoredAnswer> };
+  /** The generation read in flight: requests arriving meanwhile share it instead of each reading the item. */
+  private reading?: Promise<Generation>;
 
   constructor(private readonly readModel: Pick<ReadModel, 'generation' | 'views'>) {}
 
-  /** One cheap read per request (the generation item); the views are read again only when it moved. */
+  /** One cheap read (the generation item) per request, or per burst of them; the views only when it moved. */
   async current(): Promise<CurrentAnswers> {
-    const generation = await this.readModel.generation();
+    this.reading ??= this.readModel.generation().finally(() => (this.reading = undefined));
+    const generation = await this.reading;
     if (this.loaded?.generation !== generation.value) {
       const views = this.readModel.views();
       const loaded = { generation: generation.value, views, answers: new Map<string, StoredAnswer>() };

@@ -1,5 +1,6 @@
 // Query-string parameters shared by the data endpoints: ranges, registry and repository filters, output format.
 import type { Context } from 'hono';
+import { DAY_MS, HOUR_MS, dayOfMs, isCalendarDay } from '../core/days.ts';
 import { REGISTRIES, type Registry, parseRef } from '../core/refs.ts';
 import { RefError } from '../core/errors.ts';
 import type { RepoSelector, SeriesFilter } from '../core/samples.ts';
@@ -22,12 +23,15 @@ export interface DayRange {
 
 /** Longest range a daily query may ask for: ten years of daily points per repository. */
 export const MAX_DAILY_RANGE_DAYS = 3_660;
+/** Years a date parameter may name. */
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2100;
 /** Longest range an hourly query may ask for. */
 export const MAX_HOURLY_RANGE_DAYS = 31;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const RELATIVE = /^(\d{1,5})([dwhm])$/;
-const RELATIVE_UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000, m: 30 * 86_400_000 } as const;
+const RELATIVE_UNIT_MS = { h: HOUR_MS, d: DAY_MS, w: 7 * DAY_MS, m: 30 * DAY_MS } as const;
 
 /** Every value of a parameter: repeated (`?repo=a&repo=b`), comma-separated, or Grafana's `{a,b}`; `$__all` means none. */
 export function listParam(c: Context, name: string): string[] | undefined {
@@ -43,28 +47,27 @@ export function listParam(c: Context, name: string): string[] | undefined {
 /** `from`/`to`: a day, an ISO-8601 time, `now`, or relative to now (`30d`, `12h`, `2w`); default the last 30 days. */
 export function timeRange(c: Context, now: Date, maxDays: number, defaultDays = 30): { from: Date; to: Date } {
   const to = c.req.query('to') ? parseTime('to', c.req.query('to')!, now, 'end') : now;
-  const from = c.req.query('from') ? parseTime('from', c.req.query('from')!, now, 'start') : new Date(to.getTime() - (defaultDays - 1) * 86_400_000);
-  // Days are YYYY-MM-DD, and daily views also read a month before `from`: a range must lie within years 0001–9999
-  // (to=0000-01-01 would otherwise put its default `from`, 30 days earlier, in year -1).
+  const from = c.req.query('from') ? parseTime('from', c.req.query('from')!, now, 'start') : new Date(to.getTime() - (defaultDays - 1) * DAY_MS);
+  // Pull counters exist since the 2000s; bounding the years bounds every loop over days and months a range can cause.
   for (const [name, edge] of [['to', to], [c.req.query('from') ? 'from' : 'to', from]] as const) {
-    if (edge.getUTCFullYear() < 1 || edge.getUTCFullYear() > 9999) throw new BadParameter(name, 'the range reaches outside the years 0001 to 9999');
+    const year = edge.getUTCFullYear();
+    if (year < FIRST_YEAR || year > LAST_YEAR) throw new BadParameter(name, `${edge.toISOString().slice(0, 10)} is outside the years ${FIRST_YEAR} to ${LAST_YEAR}`);
   }
   if (from.getTime() > to.getTime()) throw new BadParameter('from', `${c.req.query('from')} is after to (${to.toISOString()})`);
-  if (to.getTime() - from.getTime() > maxDays * 86_400_000) throw new BadParameter('from', `the range is longer than ${maxDays} days`);
+  if (to.getTime() - from.getTime() > maxDays * DAY_MS) throw new BadParameter('from', `the range is longer than ${maxDays} days`);
   return { from, to };
 }
 
 export function dayRange(c: Context, now: Date, defaultDays = 30): DayRange {
   const { from, to } = timeRange(c, now, MAX_DAILY_RANGE_DAYS, defaultDays);
-  return { fromDay: from.toISOString().slice(0, 10), toDay: to.toISOString().slice(0, 10) };
+  return { fromDay: dayOfMs(from.getTime()), toDay: dayOfMs(to.getTime()) };
 }
 
 /** A `YYYY-MM-DD` that names a real day (not 2026-02-30). */
 export function parseDay(name: string, text: string): string {
-  const day = DAY.test(text) ? new Date(`${text}T00:00:00.000Z`) : undefined;
-  if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) {
-    throw new BadParameter(name, `${JSON.stringify(text)} is not a calendar date (YYYY-MM-DD)`);
-  }
+  if (!isCalendarDay(text)) throw new BadParameter(name, `${JSON.stringify(text)} is not a calendar date (YYYY-MM-DD)`);
+  const year = Number(text.slice(0, 4));
+  if (year < FIRST_YEAR || year > LAST_YEAR) throw new BadParameter(name, `${text} is outside the years ${FIRST_YEAR} to ${LAST_YEAR}`);
   return text;
 }
 
@@ -75,7 +78,7 @@ function parseTime(name: string, text: string, now: Date, edge: 'start' | 'end')
   if (relative) return new Date(now.getTime() - Number(relative[1]) * RELATIVE_UNIT_MS[relative[2] as keyof typeof RELATIVE_UNIT_MS]);
   if (DAY.test(value)) {
     const day = new Date(`${parseDay(name, value)}T00:00:00.000Z`);
-    return edge === 'start' ? day : new Date(day.getTime() + 86_400_000 - 1);
+    return edge === 'start' ? day : new Date(day.getTime() + DAY_MS - 1);
   }
   // Grafana sends epoch milliseconds for ${__from} and ${__to}.
   if (/^\d{12,14}$/.test(value)) return new Date(Number(value));

@@ -66,13 +66,16 @@ export function instantMs(iso: string): number {
   return Date.parse(iso);
 }
 
-/** `YYYY-MM` of every month that overlaps [fromDay, toDay]. */
+/** `YYYY-MM` of every month that overlaps [fromDay, toDay] (calendar days). */
 export function monthsBetween(fromDay: string, toDay: string): string[] {
+  // Counted in whole months, not by comparing strings: past 9999-12, toISOString writes "+010000-01", which sorts
+  // before "9999-12" and would never end the loop.
+  const monthIndex = (day: string) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
+  dayNumber(fromDay);
+  dayNumber(toDay);
   const months: string[] = [];
-  const cursor = new Date(`${fromDay.slice(0, 7)}-01T00:00:00Z`);
-  while (cursor.toISOString().slice(0, 7) <= toDay.slice(0, 7)) {
-    months.push(cursor.toISOString().slice(0, 7));
-    cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+  for (let index = monthIndex(fromDay); index <= monthIndex(toDay); index++) {
+    months.push(`${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`);
   }
   return months;
 }

@@ -292,6 +292,22 @@ describe.each(SERIES_STORES)('query API on %s', (_store, makeSeries) => {
       expect(body.error).toContain(parameter);
     });
 
+    it.each([
+      ['/api/pulls?to=9999-12-31', 'to'],
+      ['/api/pulls/daily?from=9999-12-20&to=9999-12-20', 'to'],
+      ['/api/snapshot?date=9999-12-31', 'date'],
+      ['/api/pulls?interval=hour&to=0100-01-01', 'to'],
+    ])('refuses %s at once, naming %s, before any store call', async (path, parameter) => {
+      const started = performance.now();
+      const response = await get(path);
+      expect([response.status, ((await response.json()) as { parameter: string }).parameter]).toEqual([400, parameter]);
+      expect(performance.now() - started).toBeLessThan(100);
+    });
+
+    it('answers a snapshot of an old day from the series store', async () => {
+      expect(await json('/api/snapshot?date=2026-10-02&repo=library/nginx')).toEqual([{ timestamp: at('2026-10-02'), registry: 'dockerhub', repo: 'library/nginx', pull_count: 1_100, measure: 'pulls' }]);
+    });
+
     it('answers only 2xx or 4xx, whatever the query string', async () => {
       const paths = ['/api/summary', '/api/pulls', '/api/pulls/daily', '/api/snapshot', '/api/trends', '/api/badge/dockerhub/library/nginx.svg'];
       const names = ['from', 'to', 'registry', 'repo', 'interval', 'format', 'date', 'window', 'label'];

@@ -28,6 +28,21 @@ async function measure(url: string, requests: number): Promise<LatencyReport> {
   return { requests, p50Ms: percentile(0.5), p99Ms: percentile(0.99), rows };
 }
 
+/** Like `measure`, for an answer that is one object rather than rows. */
+async function measureObject(url: string, requests: number): Promise<Omit<LatencyReport, 'rows'>> {
+  const times: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    const started = performance.now();
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    times.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+  }
+  times.sort((a, b) => a - b);
+  const percentile = (p: number) => Math.round(times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)]! * 10) / 10;
+  return { requests, p50Ms: percentile(0.5), p99Ms: percentile(0.99) };
+}
+
 export async function benchApi(repositories = 1_000, days = 365) {
   const dataDir = await mkdtemp(join(tmpdir(), 'pullwatch-bench-api-'));
   const seedStarted = performance.now();
@@ -39,7 +54,8 @@ export async function benchApi(repositories = 1_000, days = 365) {
     await measure(`${base}/summary`, 3); // warm-up
     return {
       dataset: { repositories, daysPerRepository: days, seedMs },
-      summary: await measure(`${base}/summary`, 100),
+      summary: await measure(`${base}/summary`, 200),
+      dashboard30d: await measureObject(`${base}/dashboard?range=30d`, 100),
       dailyOneRepository: await measure(`${base}/pulls/daily?repo=dockerhub:owner3/repo-345&from=30d`, 200),
       dailyAllRepositories30d: await measure(`${base}/pulls/daily?from=30d`, 100),
     };

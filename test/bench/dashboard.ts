@@ -1,5 +1,6 @@
-// Benchmark: the dashboard's weight (gzipped JS of web/dist) and its time to first chart in headless Chromium against
-// local mode seeded with 100 repositories × 90 days. Run alone with `tsx test/bench/dashboard.ts` after `npm run build:web`.
+// Benchmark: the dashboard's weight (gzipped JS of web/dist), its time to first chart in headless Chromium and the API
+// requests its view makes (one GET /api/dashboard), against local mode seeded with 100 repositories × 90 days. Run alone
+// with `npm run build:web && POWERTOOLS_LOG_LEVEL=SILENT tsx test/bench/dashboard.ts`.
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { type SeriesSpec, startDashboard } from '../web/fixture.ts';
 
 const ASSETS = fileURLToPath(new URL('../../web/dist/assets', import.meta.url));
 
-export const DASHBOARD_TARGETS = { jsGzipBytes: 60_000, firstChartMs: 1_000 } as const;
+export const DASHBOARD_TARGETS = { jsGzipBytes: 60_000, firstChartMs: 400, apiRequests: 2 } as const;
 
 /** Sum of the gzipped sizes (level 9, as a CDN compresses) of the built files with this extension. */
 async function gzippedSize(extension: string): Promise<number> {
@@ -22,14 +23,22 @@ async function gzippedSize(extension: string): Promise<number> {
   return sizes.reduce((sum, size) => sum + size, 0);
 }
 
-/** Milliseconds from navigation start to the first uPlot draw, in a fresh browser context (empty HTTP cache). */
-async function firstChartMs(browser: Browser, url: string): Promise<number> {
+/**
+ * Milliseconds from navigation start to the first uPlot draw, in a fresh browser context (empty HTTP cache), and the
+ * /api requests made by then.
+ */
+async function firstChart(browser: Browser, url: string): Promise<{ ms: number; apiRequests: string[] }> {
   const { page, context, problems } = await openPage(browser);
+  const apiRequests: string[] = [];
+  page.on('request', (request) => {
+    const { pathname, search } = new URL(request.url());
+    if (pathname.startsWith('/api/')) apiRequests.push(`${pathname}${search}`);
+  });
   try {
     await page.goto(url);
     await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, FIRST_CHART_MARK, { timeout: 30_000 });
     if (problems.length > 0) throw new Error(`the page reported problems: ${problems.join('; ')}`);
-    return await page.evaluate((mark) => performance.getEntriesByName(mark)[0]!.startTime, FIRST_CHART_MARK);
+    return { ms: await page.evaluate((mark) => performance.getEntriesByName(mark)[0]!.startTime, FIRST_CHART_MARK), apiRequests };
   } finally {
     await context.close();
   }
@@ -58,17 +67,24 @@ export async function benchDashboard({ repositories = 100, days = 90, runs = 7 }
   try {
     const measure = async (query: string) => {
       const times: number[] = [];
-      for (let i = 0; i < runs; i++) times.push(await firstChartMs(browser, `${dashboard.url}${query}`));
-      return summarize(times);
+      let apiRequests: string[] = [];
+      for (let i = 0; i < runs; i++) {
+        const run = await firstChart(browser, `${dashboard.url}${query}`);
+        times.push(run.ms);
+        // The most any run asked for: a retry or a follow-up request would show here.
+        if (run.apiRequests.length > apiRequests.length || i === 0) apiRequests = run.apiRequests;
+      }
+      return { ...summarize(times), apiRequests };
     };
     const defaultRange = await measure('');
     const range90d = await measure('?range=90d');
+    const within = (one: typeof defaultRange) => one.medianMs <= DASHBOARD_TARGETS.firstChartMs && one.apiRequests.length <= DASHBOARD_TARGETS.apiRequests;
     return {
       dataset: { repositories, daysPerRepository: days, seedMs },
       bundle,
       firstChart: { defaultRange30d: defaultRange, range90d },
       targets: DASHBOARD_TARGETS,
-      withinTargets: bundle.jsGzipBytes < DASHBOARD_TARGETS.jsGzipBytes && range90d.medianMs < DASHBOARD_TARGETS.firstChartMs && defaultRange.medianMs < DASHBOARD_TARGETS.firstChartMs,
+      withinTargets: bundle.jsGzipBytes < DASHBOARD_TARGETS.jsGzipBytes && within(defaultRange) && within(range90d),
     };
   } finally {
     await browser.close();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, dayOf, daysBetween } from '../../lambdas/core/days.ts';
+import { addDays, dayOf, daysBetween, monthsBetween } from '../../lambdas/core/days.ts';
 import {
   dailyCumulative,
   dailyDeltas,
@@ -517,5 +517,15 @@ describe('intervalDeltas', () => {
     expect(intervalDeltas(points, { at: '2026-11-24T09:10:00.000Z', count: 100 })).toEqual([null, 10, 30, 0]);
     // Without a first reading in the range, its first hour has no baseline.
     expect(intervalDeltas(points.slice(2))).toEqual([0, 0]);
+  });
+});
+
+describe('monthsBetween', () => {
+  it('lists the months a range overlaps, across a year boundary', () => {
+    expect(monthsBetween('2026-11-30', '2027-02-01')).toEqual(['2026-11', '2026-12', '2027-01', '2027-02']);
+  });
+
+  it('ends at year 9999 instead of looping past it', () => {
+    expect(monthsBetween('9999-11-20', '9999-12-31')).toEqual(['9999-11', '9999-12']);
   });
 });

@@ -112,7 +112,7 @@ export function latestDay(views: readonly SeriesView[]): string | undefined {
 
 /** `/api/snapshot`: each series' last reading of the day, from the read model's day closings when it still keeps the day. */
 export async function snapshotRows(views: readonly SeriesView[], series: Pick<SeriesStore, 'daily'>, date: string, today: string, filter: SeriesFilter): Promise<SnapshotRow[]> {
-  const samples = readModelCovers(date, today)
+  const samples = readModelCovers(date, today, date)
     ? sortedByKey(matchingViews(views, filter)).flatMap((view) => {
         const closing = view.days[date];
         return closing ? [{ ...view.latest, collectedAt: closing[1], pullCount: closing[0] }] : [];

@@ -1,5 +1,5 @@
 // History views: daily pulls and cumulative counts per day or hour, per repository (ref) or summed by name.
-import { HOUR_MS, addDays } from '../days.ts';
+import { DAY_MS, HOUR_MS, addDays } from '../days.ts';
 import { type DeltaPoint, type Reading, dailyCumulative, dailyDeltas, intervalCumulative, intervalDeltas } from '../history.ts';
 import { type Measure, measureOf } from '../measures.ts';
 import type { SeriesStore } from '../ports.ts';
@@ -29,9 +29,12 @@ export interface HistorySources {
   series: Pick<SeriesStore, 'daily' | 'samples'>;
 }
 
-/** The first day the read model answers for by itself: its day closings and baseline cover every day from here. */
-export function readModelCovers(fromDay: string, today: string): boolean {
-  return fromDay >= addDays(today, 1 - KEPT_DAYS);
+/**
+ * Whether the read model answers a range by itself: its day closings and baseline cover every day from 61 days ago,
+ * and a range reaching past tomorrow is the series store's (whatever it is for, it is not a default view).
+ */
+export function readModelCovers(fromDay: string, today: string, toDay = today): boolean {
+  return fromDay >= addDays(today, 1 - KEPT_DAYS) && toDay <= addDays(today, 1);
 }
 
 export function matchingViews(views: readonly SeriesView[], filter: SeriesFilter): SeriesView[] {
@@ -41,7 +44,7 @@ export function matchingViews(views: readonly SeriesView[], filter: SeriesFilter
 /** Daily observations of every matching series: from the read model when it covers the range, else the series store. */
 export async function dailyHistories(sources: HistorySources, fromDay: string, toDay: string, today: string, filter: SeriesFilter): Promise<SeriesHistory[]> {
   const views = matchingViews(sources.views, filter);
-  if (readModelCovers(fromDay, today)) return views.map((view) => historyOf(view, viewSamples(view), view.first));
+  if (readModelCovers(fromDay, today, toDay)) return views.map((view) => historyOf(view, viewSamples(view), view.first));
   const firsts = new Map(sources.views.map((view) => [view.key, view.first]));
   const samples = await sources.series.daily(addDays(fromDay, -BASELINE_LOOKBACK_DAYS), toDay, filter);
   return groupBySeries(samples).map((history) => ({ ...history, ...(firsts.has(history.key) && { first: firsts.get(history.key)! }) }));
@@ -136,7 +139,7 @@ export function hourBuckets(from: Date, to: Date): string[] {
 export async function hourlyHistories(sources: HistorySources, buckets: readonly string[], filter: SeriesFilter): Promise<SeriesHistory[]> {
   if (buckets.length === 0) return [];
   const end = new Date(Date.parse(buckets.at(-1)!) + HOUR_MS).toISOString();
-  const samples = await sources.series.samples(new Date(Date.parse(buckets[0]!) - 86_400_000).toISOString(), end, filter);
+  const samples = await sources.series.samples(new Date(Date.parse(buckets[0]!) - DAY_MS).toISOString(), end, filter);
   const firsts = new Map(sources.views.map((view) => [view.key, view.first]));
   return groupBySeries(samples).map((history) => ({ ...history, ...(firsts.has(history.key) && { first: firsts.get(history.key)! }) }));
 }

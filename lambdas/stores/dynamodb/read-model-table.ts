@@ -1,6 +1,7 @@
 // ReadModel on DynamoDB: one view item per series and one generation item (key design in schema.ts).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DAY_MS } from '../../core/days.ts';
 import type { Generation, ReadModel, WriteReport } from '../../core/ports.ts';
 import { type SeriesView, foldSamples } from '../../core/read-model.ts';
 import type { Registry } from '../../core/refs.ts';
@@ -55,7 +56,7 @@ export class DynamoReadModel implements ReadModel {
 
   async views(): Promise<SeriesView[]> {
     const views = (await queryPartition(this.client, this.tableName, VIEW_PARTITION)).map(fromItem);
-    const cutoff = this.retentionDays > 0 ? this.now() - this.retentionDays * 86_400_000 : Number.NEGATIVE_INFINITY;
+    const cutoff = this.retentionDays > 0 ? this.now() - this.retentionDays * DAY_MS : Number.NEGATIVE_INFINITY;
     return views.filter((view) => Date.parse(view.latest.collectedAt) > cutoff);
   }
 

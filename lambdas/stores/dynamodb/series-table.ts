@@ -1,7 +1,7 @@
 // SeriesStore on the DynamoDB series table (key design in schema.ts).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { firstOfNextMonth, monthsBetween } from '../../core/days.ts';
+import { DAY_MS, firstOfNextMonth, monthsBetween } from '../../core/days.ts';
 import type { SeriesStore } from '../../core/ports.ts';
 import type { Registry } from '../../core/refs.ts';
 import { type Sample, type SeriesFilter, candidateKeys, matchesFilter, seriesKey } from '../../core/samples.ts';
@@ -121,7 +121,7 @@ export class DynamoSeriesStore implements SeriesStore {
 
   /** TTL deletes lazily: whatever is past retention is hidden from reads right away. */
   private retained(collectedAt: string): boolean {
-    return this.retentionDays === 0 || Date.parse(collectedAt) > this.now() - this.retentionDays * 86_400_000;
+    return this.retentionDays === 0 || Date.parse(collectedAt) > this.now() - this.retentionDays * DAY_MS;
   }
 
   /**
