@@ -1,15 +1,24 @@
 // Monthly AWS cost of a pullwatch deployment: the stack's settings read from its template (lib/cost-facts.ts), a
 // workload (repositories, dashboard views), list prices (lib/cost-prices.ts) and named assumptions
 // (lib/cost-workload.ts), priced service by service. lib/cost-report.ts prints it.
-import { cacheControl, typicalCacheSeconds } from '../lambdas/api/answers.ts';
+import { typicalCacheSeconds } from '../lambdas/api/answers.ts';
 import { DEFAULTS } from '../lambdas/core/defaults.ts';
-import { RANGES, RANGE_DAYS, type Range } from '../lambdas/core/ranges.ts';
+import { RANGE_DAYS, type Range } from '../lambdas/core/ranges.ts';
 import { KEPT_DAYS } from '../lambdas/core/read-model.ts';
 import { METRIC_NAMES } from '../lambdas/metrics.ts';
 import { RAW_READING_DAYS } from '../lambdas/stores/dynamodb/series-table.ts';
 import type { FunctionFacts, StackFacts } from './cost-facts.ts';
 import { FREE_TIER, PRICES, PRICES_CHECKED_ON, type PriceName } from './cost-prices.ts';
-import { ASSUMPTIONS, type Assumptions, DASHBOARD_REQUESTS, LONG_RANGE_REQUESTS, fullMonthItemBytes, queryReadUnits } from './cost-workload.ts';
+import {
+  ASSUMPTIONS,
+  type Assumptions,
+  DEFAULT_RANGE,
+  LONG_RANGES,
+  dashboardAnswerBytes,
+  fullMonthItemBytes,
+  longRangeReadUnits,
+  queryReadUnits,
+} from './cost-workload.ts';
 import type { SeriesStoreKind } from './settings.ts';
 
 export interface Workload {
@@ -56,16 +65,6 @@ export interface EstimateOptions {
 
 export const SECONDS_PER_DAY = 86_400;
 
-/** The dashboard ranges the read model does not cover (it keeps KEPT_DAYS days): answered by the series store. */
-export const LONG_RANGES: readonly Range[] = RANGES.filter((range) => RANGE_DAYS[range] > KEPT_DAYS);
-
-/** The max-age an answer's Cache-Control gives. */
-function maxAgeOf(header: string): number {
-  const match = /max-age=(\d+)/.exec(header);
-  if (!match) throw new Error(`no max-age in Cache-Control ${JSON.stringify(header)}`);
-  return Number(match[1]);
-}
-
 export function estimate(facts: StackFacts, workload: Workload, options: EstimateOptions = {}): Estimate {
   const a: Assumptions = { ...ASSUMPTIONS, ...options.assumptions };
   const customMetrics = [...(options.customMetrics ?? Object.values(METRIC_NAMES))];
@@ -94,32 +93,23 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
   const cf = facts.cloudfront;
   // CloudFront keeps an answer for the origin's max-age, clamped by the cache policy's TTLs.
   const cachedFor = (maxAge: number) => (cf ? Math.min(cf.apiMaxTtl, Math.max(cf.apiMinTtl, maxAge)) : 0);
-  // Generation routes: until the next collection is due; at a random moment between two, half the interval.
+  // /api/dashboard is kept until the next collection is due: at a random moment between two, half the interval.
   const maxAge = typicalCacheSeconds(facts.apiPollMinutes);
   const ttl = cachedFor(maxAge);
-  // Other answers (the repos with their outcomes) carry the short max-age of an answer without a generation.
-  const reposMaxAge = maxAgeOf(cacheControl(facts.apiPollMinutes, undefined, new Date(0)));
-  const reposTtl = cachedFor(reposMaxAge);
   const viewsPerMonth = viewsPerDay * a.daysPerMonth;
   const viewsPerSecond = viewsPerDay / SECONDS_PER_DAY;
   // A URL asked for at random (Poisson, rate r) stays cached `ttl` seconds after a miss, then the next request
   // misses: S / (ttl + 1/r) misses a month per cache; at most the requests, at most S / ttl.
   const missesOf = (perSecond: number, cached: number) =>
     perSecond > 0 ? Math.min(perSecond * secondsPerMonth, (a.edgeCaches * secondsPerMonth) / (cached + 1 / perSecond)) : 0;
+  // The default range's answer, and each long range's (its share of the long-range views).
   const missesPerUrl = missesOf(viewsPerSecond, ttl);
-  const reposMisses = missesOf(viewsPerSecond, reposTtl);
   const longViewsPerMonth = viewsPerMonth * a.longRangeShare;
-  // Per long range and URL; a range's URLs are fetched together, so they miss together.
   const longMissesPerUrl = missesOf((viewsPerSecond * a.longRangeShare) / LONG_RANGES.length, ttl);
-  const count = (source: string) => DASHBOARD_REQUESTS.filter((r) => r.source === source).length;
-  const readModelUrls = count('readModel');
-  const reposUrls = count('reposTable');
-  const longUrls = LONG_RANGES.length * LONG_RANGE_REQUESTS.length;
-  const longRangeRequests = longMissesPerUrl * longUrls;
-  const generationRequests = missesPerUrl * readModelUrls + longRangeRequests;
-  const originRequests = generationRequests + reposMisses * reposUrls;
-  Object.assign(q, { polls, samples, viewsPerMonth, maxAgeSeconds: maxAge, cacheTtlSeconds: ttl, reposCacheTtlSeconds: reposTtl, missesPerUrl, reposMisses });
-  Object.assign(q, { longRangeViews: longViewsPerMonth, longRangeMissesPerUrl: longMissesPerUrl, longRangeRequests, generationRequests, originRequests });
+  const longRangeRequests = longMissesPerUrl * LONG_RANGES.length;
+  const originRequests = missesPerUrl + longRangeRequests;
+  Object.assign(q, { polls, samples, viewsPerMonth, maxAgeSeconds: maxAge, cacheTtlSeconds: ttl, missesPerUrl });
+  Object.assign(q, { longRangeViews: longViewsPerMonth, longRangeMissesPerUrl: longMissesPerUrl, longRangeRequests, originRequests });
 
   // --- Lambda --------------------------------------------------------------------------------------------------
   const warm = facts.pollMinutes < a.warmMinutes;
@@ -135,7 +125,7 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
   const collectColdStarts = warm ? 0 : polls * concurrentBatches;
   // The gap between two page misses is ttl + an exponential wait: cold when it exceeds warmMinutes.
   const coldGapProbability = viewsPerSecond > 0 ? (a.warmMinutes * 60 <= ttl ? 1 : Math.exp(-viewsPerSecond * (a.warmMinutes * 60 - ttl))) : 0;
-  const apiColdStarts = Math.min(apiInvocations, missesPerUrl * coldGapProbability * DASHBOARD_REQUESTS.length);
+  const apiColdStarts = Math.min(apiInvocations, missesPerUrl * coldGapProbability);
   const gbSeconds = (fn: FunctionFacts, ms: number, coldStarts: number) => ((ms + coldStarts * a.coldStartInitMs) / 1000) * (fn.memoryMiB / 1024);
   const lambdaGbS = {
     dispatch: gbSeconds(fns.dispatch, dispatchInvocations * dispatchMs, dispatchColdStarts),
@@ -171,12 +161,12 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
   // puts it back under a version condition; per message it ADDs 1 to the generation.
   const readModelWrites = samples * Math.ceil(a.viewItemBytes / 1024) + messages * Math.ceil(a.generationItemBytes / 1024);
   const readModelCollectReads = samples * Math.ceil(a.viewItemBytes / 4096);
-  // The api reads the generation (eventually consistent) on every generation-route request, and the view
-  // partition when the generation moved: once per poll per warm environment at most.
-  const generationReads = generationRequests * Math.ceil(a.generationItemBytes / 4096) * 0.5;
-  const viewLoads = Math.min(generationRequests, polls * a.apiContainers);
+  // The api reads the generation (eventually consistent) on every request, and the view partition when the
+  // generation moved: once per poll per warm environment at most. Each answer lists the repos (a Scan).
+  const generationReads = originRequests * Math.ceil(a.generationItemBytes / 4096) * 0.5;
+  const viewLoads = Math.min(originRequests, polls * a.apiContainers);
   const viewReads = viewLoads * queryReadUnits(repos * a.viewItemBytes);
-  const reposReads = reposMisses * reposUrls * queryReadUnits(repos * a.repoItemBytes);
+  const reposReads = originRequests * queryReadUnits(repos * a.repoItemBytes);
   writeUnits += readModelWrites;
   readUnits += readModelCollectReads + generationReads + viewReads + reposReads;
   // Long ranges: month items, the window of each range (as far back as the history goes).
@@ -196,13 +186,13 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
     perSampleWrites = Math.ceil(a.sampleItemBytes / 1024) + monthWrites + Math.ceil(a.latestItemBytes / 1024);
     writeUnits += samples * perSampleWrites;
     readUnits += samples * monthReads;
-    for (const range of LONG_RANGES) {
-      for (const request of LONG_RANGE_REQUESTS) longRangeReads += longMissesPerUrl * (request.seriesReadUnits?.(repos, rangeDays(range), a) ?? 0);
-    }
+    for (const range of LONG_RANGES) longRangeReads += longMissesPerUrl * longRangeReadUnits(repos, rangeDays(range), a);
     readUnits += longRangeReads;
   }
   const tables = [facts.reposTable, facts.seriesTable, facts.readModelTable];
-  if (!tables.every((t) => t === undefined || t.billingMode === 'PAY_PER_REQUEST')) notes.push('A table is not on demand (PAY_PER_REQUEST): its provisioned capacity is not modelled.');
+  if (!tables.every((t) => t === undefined || t.billingMode === 'PAY_PER_REQUEST')) {
+    notes.push('A table is not on demand (PAY_PER_REQUEST): its provisioned capacity is not modelled.');
+  }
   const dynamoRequests = (writeUnits / 1e6) * price('dynamodbPerMillionWriteUnits') + (readUnits / 1e6) * price('dynamodbPerMillionReadUnits');
   const writeUnitsPerSample = perSampleWrites + repoItemWrites + readModelWrites / Math.max(1, samples);
   Object.assign(q, { dynamodbWriteUnits: writeUnits, dynamodbReadUnits: readUnits, dynamodbWriteUnitsPerSample: writeUnitsPerSample });
@@ -243,8 +233,8 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
     timestreamMemory = memoryGb * hoursPerMonth * price('timestreamMemoryPerGbHour');
     const magneticGb = (samples * Math.min(a.historyMonths, ts.magneticRetentionDays / a.daysPerMonth) * a.timestreamRecordBytes) / 1e9;
     timestreamMagnetic = magneticGb * price('timestreamMagneticPerGbMonth');
-    // Only long ranges query Timestream; the default views come from the read model.
-    bursts = longMissesPerUrl * LONG_RANGES.length * a.burstsPerLongRangeMiss;
+    // Only long ranges query Timestream (one query per answer); the default views come from the read model.
+    bursts = longRangeRequests;
     timestreamQueries = bursts * a.timestreamMinTcu * (a.timestreamMinBurstSeconds / 3600) * price('timestreamPerTcuHour');
     Object.assign(q, { timestreamWrites: writes, timestreamMemoryGb: memoryGb, timestreamMagneticGb: magneticGb, timestreamBursts: bursts });
   }
@@ -253,11 +243,9 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
   const httpApi = (originRequests / 1e6) * price('httpApiPerMillionRequests');
 
   // --- CloudFront ----------------------------------------------------------------------------------------------
-  const defaultDays = RANGE_DAYS['30d'];
-  const pageBytes = (requests: typeof DASHBOARD_REQUESTS, days: number) => requests.reduce((sum, r) => sum + r.bytes(repos, days, a), 0);
-  const longPageBytes = LONG_RANGES.reduce((sum, range) => sum + pageBytes(LONG_RANGE_REQUESTS, rangeDays(range)), 0) / Math.max(1, LONG_RANGES.length);
-  const apiBytes = viewsPerMonth * pageBytes(DASHBOARD_REQUESTS, defaultDays) + longViewsPerMonth * longPageBytes;
-  const apiViewerRequests = cf ? viewsPerMonth * DASHBOARD_REQUESTS.length + longViewsPerMonth * LONG_RANGE_REQUESTS.length : 0;
+  const longAnswerBytes = LONG_RANGES.reduce((sum, range) => sum + dashboardAnswerBytes(repos, rangeDays(range), a), 0) / Math.max(1, LONG_RANGES.length);
+  const apiBytes = viewsPerMonth * dashboardAnswerBytes(repos, RANGE_DAYS[DEFAULT_RANGE], a) + longViewsPerMonth * longAnswerBytes;
+  const apiViewerRequests = cf ? viewsPerMonth + longViewsPerMonth : 0;
   const cfRequests = cf ? viewsPerMonth * a.staticRequestsPerView + apiViewerRequests : 0;
   const cfGb = cf ? ((viewsPerMonth * a.staticBytesPerView + apiBytes) * a.compressionRatio) / 1e9 : 0;
   // The /api/* viewer-request function (Accept reduced to CSV or JSON) runs on every API request, cached or not.
@@ -316,8 +304,18 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
   };
   const n = (value: number) => Math.round(value).toLocaleString('en-US');
   const lines: Line[] = [
-    line('Lambda', lambdaRequestCost + lambdaDuration, lambdaFree, `${n(lambdaRequests)} invocations (dispatch ${n(dispatchInvocations)}, collect ${n(collectInvocations)}, api ${n(apiInvocations)}), ${n(lambdaGbSTotal)} GB-s`),
-    line('SQS', (sqsRequests / 1e6) * price('sqsPerMillionRequests'), (Math.min(sqsRequests, FREE_TIER.sqsRequests) / 1e6) * PRICES.sqsPerMillionRequests, `${n(sqsRequests)} requests, ${n(idleReceives)} of them the event source's long polls (${pollers} pollers × one per ${a.sqsLongPollSeconds} s)`),
+    line(
+      'Lambda',
+      lambdaRequestCost + lambdaDuration,
+      lambdaFree,
+      `${n(lambdaRequests)} invocations (dispatch ${n(dispatchInvocations)}, collect ${n(collectInvocations)}, api ${n(apiInvocations)}), ${n(lambdaGbSTotal)} GB-s`,
+    ),
+    line(
+      'SQS',
+      (sqsRequests / 1e6) * price('sqsPerMillionRequests'),
+      (Math.min(sqsRequests, FREE_TIER.sqsRequests) / 1e6) * PRICES.sqsPerMillionRequests,
+      `${n(sqsRequests)} requests, ${n(idleReceives)} of them the event source's long polls (${pollers} pollers × one per ${a.sqsLongPollSeconds} s)`,
+    ),
     line('EventBridge Scheduler', schedulerList, (Math.min(polls, FREE_TIER.schedulerInvocations) / 1e6) * PRICES.schedulerPerMillionInvocations, `${n(polls)} invocations`),
     line(
       'DynamoDB requests',
@@ -326,7 +324,12 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
       `${n(writeUnits)} write units (${formatNumber(writeUnitsPerSample, 2)} per sample; read model ${n(readModelWrites)}), ${n(readUnits)} read units ` +
         `(read model: collect ${n(readModelCollectReads)}, generation ${n(generationReads)}, views ${n(viewReads)} in ${n(viewLoads)} loads${timestream ? '' : `; long ranges ${n(longRangeReads)}`})`,
     ),
-    line('DynamoDB storage + PITR', dynamoStorage + dynamoPitr, dynamoStorageFree, `${formatNumber(storageGb, 3)} GB after ${a.historyMonths} months, point-in-time recovery on ${formatNumber(pitrGb, 3)} GB`),
+    line(
+      'DynamoDB storage + PITR',
+      dynamoStorage + dynamoPitr,
+      dynamoStorageFree,
+      `${formatNumber(storageGb, 3)} GB after ${a.historyMonths} months, point-in-time recovery on ${formatNumber(pitrGb, 3)} GB`,
+    ),
   ];
   if (timestream) {
     lines.push(
@@ -341,16 +344,26 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
         'Timestream queries',
         timestreamQueries,
         0,
-        `${n(bursts)} bursts (${LONG_RANGES.length} long ranges × ${n(longMissesPerUrl)} cache misses × ${a.burstsPerLongRangeMiss}) × ${a.timestreamMinTcu} TCU × ${a.timestreamMinBurstSeconds} s = $${formatNumber(burstCost, 4)} each`,
+        `${n(bursts)} bursts (${LONG_RANGES.length} long ranges × ${n(longMissesPerUrl)} cache misses) × ${a.timestreamMinTcu} TCU × ${a.timestreamMinBurstSeconds} s = $${formatNumber(burstCost, 4)} each`,
       ),
     );
   }
   lines.push(
-    line('API Gateway (HTTP API)', httpApi, 0, `${n(originRequests)} requests (${readModelUrls} URLs × ${n(missesPerUrl)} cache misses, /api/repos × ${n(reposMisses)}, ${longUrls} long-range URLs × ${n(longMissesPerUrl)})`),
+    line(
+      'API Gateway (HTTP API)',
+      httpApi,
+      0,
+      `${n(originRequests)} requests (range=${DEFAULT_RANGE} × ${n(missesPerUrl)} cache misses, ${LONG_RANGES.length} long ranges × ${n(longMissesPerUrl)})`,
+    ),
     line('CloudFront', cfList, cfFree, `${n(cfRequests)} HTTPS requests, ${n(cfFunctionInvocations)} function invocations, ${formatNumber(cfGb, 2)} GB out`),
     line('CloudWatch Logs', logsList, logsFree, `${formatNumber(logsGb * 1000, 1)} MB ingested, ${formatNumber(storedLogsGb * 1000, 1)} MB stored`),
     line('CloudWatch metrics + alarms', metricsList, metricsFree, `${customMetrics.length} custom metrics, ${facts.alarms} alarms`),
-    line('Secrets Manager', secrets, 0, `${facts.secrets} secret${facts.secrets === 1 ? '' : 's'} (${facts.dockerhubSecret ? 'webhook token + Docker Hub' : 'the webhook token'}), ${n(secretCalls)} API calls`),
+    line(
+      'Secrets Manager',
+      secrets,
+      0,
+      `${facts.secrets} secret${facts.secrets === 1 ? '' : 's'} (${facts.dockerhubSecret ? 'webhook token + Docker Hub' : 'the webhook token'}), ${n(secretCalls)} API calls`,
+    ),
     line('S3', s3, 0, `site ${formatNumber(a.staticBytesPerView / 1e6, 1)} MB, access logs ${formatNumber(logGb * 1000, 1)} MB, ${n(logPuts)} log PUTs`),
   );
 
@@ -361,11 +374,10 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
   const top = [...lines].sort((x, y) => y.usd - x.usd)[0]!;
   if (total.usd > 0) notes.push(`Largest line after the free tier: ${top.service}, $${formatNumber(top.usd, 2)} of $${formatNumber(total.usd, 2)} (${Math.round((100 * top.usd) / total.usd)}%).`);
   if (timestream && total.usd > 0) {
-    const separate = longMissesPerUrl * longUrls * burstCost;
     notes.push(
       `Timestream queries: only the ${LONG_RANGES.join(', ')} ranges read Timestream (the read model holds ${KEPT_DAYS} days); ${formatNumber(100 * a.longRangeShare, 1)}% of views are assumed to open one. ` +
-        `Each range's ${LONG_RANGE_REQUESTS.length} URLs stay cached ${ttl} s and miss together: ${n(bursts)} bursts of ≥ ${a.timestreamMinTcu} TCU × ${a.timestreamMinBurstSeconds} s, ` +
-        `$${formatNumber(timestreamQueries, 2)} of $${formatNumber(total.usd, 2)} (${Math.round((100 * timestreamQueries) / total.usd)}%); if every query were a burst of its own, $${formatNumber(separate, 2)}.`,
+        `Each range's answer stays cached ${ttl} s; a miss is one query, a burst of ≥ ${a.timestreamMinTcu} TCU × ${a.timestreamMinBurstSeconds} s: ${n(bursts)} bursts, ` +
+        `$${formatNumber(timestreamQueries, 2)} of $${formatNumber(total.usd, 2)} (${Math.round((100 * timestreamQueries) / total.usd)}%); --long-range-share sets the share.`,
     );
   }
   const sqsLine = lines.find((l) => l.service === 'SQS')!;

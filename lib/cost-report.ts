@@ -1,8 +1,8 @@
 // The cost estimate as text: the per-service table with its quantities, notes, stack facts and assumptions for
 // `npm run cost`, and the README's Markdown tables for `npm run cost -- --readme`.
 import type { FunctionFacts } from './cost-facts.ts';
-import { type Estimate, LONG_RANGES, SECONDS_PER_DAY, formatNumber } from './cost-model.ts';
-import { ASSUMPTION_TEXT, type Assumptions, DASHBOARD_REQUESTS, LONG_RANGE_REQUESTS } from './cost-workload.ts';
+import { type Estimate, SECONDS_PER_DAY, formatNumber } from './cost-model.ts';
+import { ASSUMPTION_TEXT, type Assumptions, DEFAULT_RANGE, LONG_RANGES } from './cost-workload.ts';
 import type { SeriesStoreKind } from './settings.ts';
 
 export function formatEstimate(e: Estimate): string {
@@ -41,10 +41,10 @@ export function formatEstimate(e: Estimate): string {
     `- SQS event source: batch ${f.eventSource.batchSize}, maxConcurrency ${f.eventSource.maxConcurrency ?? 'unset'}; tables ${tables.map((t) => `${t.billingMode}${t.pointInTimeRecovery ? ' + PITR' : ''}`).join(', ')}` +
       ` (read model ${f.readModelTable.logicalId === f.seriesTable?.logicalId ? 'in the series table' : 'in a table of its own'})` +
       (f.timestream ? `; Timestream memory store ${f.timestream.memoryRetentionHours} h, magnetic ${f.timestream.magneticRetentionDays} d` : ''),
-    `- API answers max-age ${formatCount(q.maxAgeSeconds ?? 0)} s (typicalCacheSeconds(${f.apiPollMinutes}); /api/repos ${formatCount(q.reposCacheTtlSeconds ?? 0)} s), CloudFront /api/* TTL ${f.cloudfront ? `${f.cloudfront.apiMinTtl}–${f.cloudfront.apiMaxTtl} s` : 'none'} → cached ${formatCount(q.cacheTtlSeconds ?? 0)} s, ` +
-      `${f.cloudfront?.apiFunctions ?? 0} viewer-request function(s); ${DASHBOARD_REQUESTS.length} API URLs per view (${DASHBOARD_REQUESTS.map((r) => r.path.split('?')[0]).join(', ')}), the read model's each missing ${formatCount(q.missesPerUrl ?? 0)} times a month ` +
+    `- API answers max-age ${formatCount(q.maxAgeSeconds ?? 0)} s (typicalCacheSeconds(${f.apiPollMinutes})), CloudFront /api/* TTL ${f.cloudfront ? `${f.cloudfront.apiMinTtl}–${f.cloudfront.apiMaxTtl} s` : 'none'} → cached ${formatCount(q.cacheTtlSeconds ?? 0)} s, ` +
+      `${f.cloudfront?.apiFunctions ?? 0} viewer-request function(s); a view asks for /api/dashboard?range=${DEFAULT_RANGE}, missing ${formatCount(q.missesPerUrl ?? 0)} times a month ` +
       `(bounds: ${formatCount(q.viewsPerMonth ?? 0)} views, ${formatCount((e.assumptions.daysPerMonth * SECONDS_PER_DAY * e.assumptions.edgeCaches) / Math.max(1, q.cacheTtlSeconds ?? 1))} TTL periods); ` +
-      `${LONG_RANGE_REQUESTS.length} more per long range (${LONG_RANGES.join(', ')}), ${formatCount(q.longRangeViews ?? 0)} views, each URL missing ${formatCount(q.longRangeMissesPerUrl ?? 0)} times`,
+      `${formatCount(q.longRangeViews ?? 0)} views also ask for ${LONG_RANGES.map((range) => `range=${range}`).join(', ')}, each missing ${formatCount(q.longRangeMissesPerUrl ?? 0)} times`,
     `- ${f.secrets} Secrets Manager secret(s), ${f.alarms} alarms, ${e.customMetrics.length} custom metrics${e.customMetrics.length ? ` (${e.customMetrics.join(', ')})` : ' (no addMetric in lambdas/)'}`,
     '',
     'Assumptions:',

@@ -1,7 +1,10 @@
 // What the cost estimate assumes beyond the template and the code: named assumptions (each printed with the
-// estimate), the requests a dashboard view makes, and what each costs in DynamoDB reads.
+// estimate), and what the dashboard asks for per view and what each answer reads.
 import { DEFAULTS } from '../lambdas/core/defaults.ts';
+import { RANGES, RANGE_DAYS, type Range } from '../lambdas/core/ranges.ts';
+import { KEPT_DAYS } from '../lambdas/core/read-model.ts';
 import { BASELINE_LOOKBACK_DAYS } from '../lambdas/core/views/series.ts';
+import { DEFAULT_STATE } from '../web/src/state.ts';
 
 export const ASSUMPTIONS = {
   daysPerMonth: 30.4,
@@ -21,7 +24,7 @@ export const ASSUMPTIONS = {
   apiBaseMs: 150,
   /** Building the JSON of one repository's rows. */
   apiMsPerRepo: 0.5,
-  /** Added to an API request that queries Timestream (a long range). */
+  /** Added to an API request that queries Timestream (a long range: one query). */
   timestreamQueryMs: 1000,
   /** Billed INIT duration of a cold start (bundled Node.js 24 handler). */
   coldStartInitMs: 400,
@@ -60,15 +63,10 @@ export const ASSUMPTIONS = {
   timestreamMinBurstSeconds: 30,
   /**
    * Share of dashboard views that also open a long range (90 days, a year or all time, equally often): the only
-   * dashboard answers the read model cannot give, read from the series store. Each view opens the default 30 days.
+   * dashboard answers the read model cannot give, one series-store read each (on Timestream, one query burst).
+   * Every view is counted as opening the default range too.
    */
   longRangeShare: 0.02,
-  /**
-   * Timestream bursts per cache miss of a long range's page. Its URLs (daily and cumulative series) are fetched
-   * within seconds of each other and cached for the same time, so they miss together and their queries share one
-   * ≥ 30 s burst; 2 prices each query as a burst of its own.
-   */
-  burstsPerLongRangeMiss: 1,
   /** Storage lines (DynamoDB, PITR, Timestream magnetic, logs) show the size after this much history. */
   historyMonths: 12,
   /** index.html, the script, the stylesheet and the icon, fetched on every view (no browser cache credited). */
@@ -77,8 +75,12 @@ export const ASSUMPTIONS = {
   staticBytesPerView: 100_000,
   /** gzip/brotli on text (CloudFront `compress: true`). */
   compressionRatio: 0.25,
-  /** Repositories the dashboard's chart fetches cumulative series for, in one registry. */
-  chartRepos: 5,
+  /** One repository's row of /api/dashboard: names, figures, status, without its series. */
+  dashboardRowBytes: 450,
+  /** Per repository and day of the range: its daily and cumulative values. */
+  dashboardBytesPerRepoDay: 16,
+  /** Per day of the range: its bucket (`"2026-11-01",`). */
+  dashboardBytesPerDay: 13,
   /** Viewers reach one regional edge cache; k caches would multiply the misses by up to k. */
   edgeCaches: 1,
   /** CloudFront standard logs: files delivered per hour that had requests. */
@@ -121,12 +123,13 @@ export const ASSUMPTION_TEXT: Record<keyof Assumptions, (v: number) => string> =
   timestreamMinTcu: (v) => `a query burst uses ≥ ${v} TCU`,
   timestreamMinBurstSeconds: (v) => `for ≥ ${v} s`,
   longRangeShare: (v) => `${formatShare(v)} of views also open a long range (90 d, 1 y or all; --long-range-share)`,
-  burstsPerLongRangeMiss: (v) => `${v} Timestream burst${v === 1 ? '' : 's'} per long-range page that misses the cache`,
   historyMonths: (v) => `storage after ${v} months of history`,
   staticRequestsPerView: (v) => `a view fetches ${v} static files`,
   staticBytesPerView: (v) => `of ${Math.round(v / 1000).toLocaleString('en-US')} KB`,
   compressionRatio: (v) => `text compresses to ${v} of its size`,
-  chartRepos: (v) => `the chart shows ${v} repositories`,
+  dashboardRowBytes: (v) => `a dashboard row is ${v} B`,
+  dashboardBytesPerRepoDay: (v) => `+ ${v} B per day of its series`,
+  dashboardBytesPerDay: (v) => `+ ${v} B per day for the axis`,
   edgeCaches: (v) => `viewers share ${v} CloudFront regional cache`,
   cloudfrontLogFilesPerActiveHour: (v) => `CloudFront writes ${v} log files per hour with traffic`,
   cloudfrontLogLineBytes: (v) => `of ${v}-byte lines`,
@@ -138,21 +141,17 @@ function formatShare(v: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The dashboard's requests (web/src/main.ts; URLs stable, `from` is relative)
+// The dashboard's requests: one answer per range it shows, GET /api/dashboard?range=… (web/src/main.ts)
 
-/**
- * What the api function reads for an answer on a cache miss. `readModel` and `seriesStore` answers are generation
- * routes: one GetItem of the generation, ETag and max-age by it. `reposTable` answers are kept a minute.
- */
-export type AnswerSource = 'readModel' | 'reposTable' | 'seriesStore';
+/** The range a view opens with: answered from the read model. */
+export const DEFAULT_RANGE: Range = DEFAULT_STATE.range;
 
-export interface DashboardRequest {
-  readonly path: string;
-  readonly source: AnswerSource;
-  /** Uncompressed response bytes for `repos` repositories over `days` days. */
-  readonly bytes: (repos: number, days: number, a: Assumptions) => number;
-  /** DynamoDB read units of its series-store reads on the DynamoDB store (seriesStore answers). */
-  readonly seriesReadUnits?: (repos: number, days: number, a: Assumptions) => number;
+/** The dashboard ranges the read model does not cover (it keeps KEPT_DAYS days): answered by the series store. */
+export const LONG_RANGES: readonly Range[] = RANGES.filter((range) => RANGE_DAYS[range] > KEPT_DAYS);
+
+/** Uncompressed bytes of /api/dashboard for `repos` repositories over `days` days. */
+export function dashboardAnswerBytes(repos: number, days: number, a: Assumptions): number {
+  return repos * (a.dashboardRowBytes + days * a.dashboardBytesPerRepoDay) + days * a.dashboardBytesPerDay;
 }
 
 /** Query/Scan reads: eventually consistent, 0.5 unit per 4 KB of items read. */
@@ -160,40 +159,15 @@ export function queryReadUnits(bytes: number): number {
   return Math.ceil(bytes / 4096) * 0.5;
 }
 
-/** Calendar months a window of `days` days overlaps, on average. */
-function monthsSpanned(days: number, a: Assumptions): number {
-  return 1 + (days - 1) / a.daysPerMonth;
-}
-
 export function fullMonthItemBytes(a: Assumptions): number {
   return a.monthItemBaseBytes + 31 * a.monthDayEntryBytes;
 }
 
-/** Every view: the summary, the repos, the trends and the default 30 days, all but the repos from the read model. */
-export const DASHBOARD_REQUESTS: readonly DashboardRequest[] = [
-  { path: '/api/summary', source: 'readModel', bytes: (repos) => 230 * repos + 2 },
-  { path: '/api/repos', source: 'reposTable', bytes: (repos) => 200 * repos + 2 },
-  { path: '/api/trends', source: 'readModel', bytes: (repos) => 260 * repos + 2 },
-  { path: '/api/pulls/daily?from=29d', source: 'readModel', bytes: (repos, days) => days * 75 * repos + 2 },
-  { path: '/api/pulls?from=29d&registry=…&repo=…', source: 'readModel', bytes: (repos, days, a) => Math.min(repos, a.chartRepos) * days * 70 + 2 },
-];
-
 /**
- * A long range (beyond the read model's days) adds its daily rows and the chart's cumulative series. On the
- * DynamoDB store the series store reads the window plus the baseline lookback: every repository's month items
- * (one Query per month), the chart's by BatchGet.
+ * A long range on the DynamoDB store: the series store reads the window plus the baseline lookback, every
+ * repository's month items, one Query per month partition.
  */
-export const LONG_RANGE_REQUESTS: readonly DashboardRequest[] = [
-  {
-    path: '/api/pulls/daily?from=…',
-    source: 'seriesStore',
-    bytes: (repos, days) => days * 75 * repos + 2,
-    seriesReadUnits: (repos, days, a) => monthsSpanned(days + BASELINE_LOOKBACK_DAYS, a) * queryReadUnits(repos * fullMonthItemBytes(a)),
-  },
-  {
-    path: '/api/pulls?from=…&registry=…&repo=…',
-    source: 'seriesStore',
-    bytes: (repos, days, a) => Math.min(repos, a.chartRepos) * days * 70 + 2,
-    seriesReadUnits: (repos, days, a) => Math.min(repos, a.chartRepos) * Math.ceil(monthsSpanned(days + BASELINE_LOOKBACK_DAYS, a)) * 0.5,
-  },
-];
+export function longRangeReadUnits(repos: number, days: number, a: Assumptions): number {
+  const months = 1 + (days + BASELINE_LOOKBACK_DAYS - 1) / a.daysPerMonth;
+  return months * queryReadUnits(repos * fullMonthItemBytes(a));
+}

@@ -1,5 +1,5 @@
 // The read model's table (view and generation items, lambdas/stores/dynamodb/schema.ts) and how a function is bound
-// to it. The DynamoDB series store keeps the read model in its own table; the Timestream store needs this one.
+// to it. The DynamoDB series store keeps the read model in the series table; the Timestream store needs this one.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, type ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';

@@ -81,7 +81,9 @@ export function foldSamples(view: SeriesView | undefined, samples: readonly Samp
     if (!latest || sample.collectedAt > latest.collectedAt || (sample.collectedAt === latest.collectedAt && sample.pullCount > latest.pullCount)) {
       latest = sample;
     }
-    if (!origin || sample.collectedAt < origin.at) origin = { at: sample.collectedAt, count: sample.pullCount };
+    if (!origin || sample.collectedAt < origin.at || (sample.collectedAt === origin.at && sample.pullCount > origin.count)) {
+      origin = { at: sample.collectedAt, count: sample.pullCount };
+    }
   }
   const keptFrom = addDays(dayOf(latest!.collectedAt), 1 - KEPT_DAYS);
   // Days that fell out of the window go into the baseline first, so a sample of such a day is not added twice.

@@ -1,23 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ASSUMPTIONS,
-  DASHBOARD_REQUESTS,
-  type Estimate,
-  PRICES,
-  type PriceName,
-  estimate,
-  findCustomMetrics,
-  formatEstimate,
-  rateMinutes,
-  readStackFacts,
-  synthesizeTemplate,
-} from '../../lib/cost-model.ts';
+import { typicalCacheSeconds } from '../../lambdas/api/answers.ts';
+import { METRIC_NAMES } from '../../lambdas/metrics.ts';
+import { rateMinutes, readStackFacts, synthesizeTemplate } from '../../lib/cost-facts.ts';
+import { type Estimate, estimate } from '../../lib/cost-model.ts';
+import { PRICES, type PriceName } from '../../lib/cost-prices.ts';
+import { formatEstimate } from '../../lib/cost-report.ts';
+import { ASSUMPTIONS, LONG_RANGES } from '../../lib/cost-workload.ts';
 import { logicalId } from './synth.ts';
 
 const dynamoTemplate = synthesizeTemplate({ store: 'dynamodb', pollMinutes: 60 });
 const dynamo = readStackFacts(dynamoTemplate);
-const timestream = readStackFacts(synthesizeTemplate({ store: 'timestream', pollMinutes: 60 }));
+const timestreamTemplate = synthesizeTemplate({ store: 'timestream', pollMinutes: 60 });
+const timestream = readStackFacts(timestreamTemplate);
 const readme = { repos: 100, viewsPerDay: 1000 };
+const burst = 4 * (30 / 3600) * PRICES.timestreamPerTcuHour;
+const month = 30.4 * 86_400;
 
 /** The template as JSON with `edit` applied to its resources. */
 function editedTemplate(edit: (resources: Record<string, { Type: string; Properties: Record<string, any> }>) => void) {
@@ -57,7 +54,14 @@ describe('stack settings come from the synthesized template', () => {
     expect(dynamo.secrets).toBe(Object.keys(dynamoTemplate.findResources('AWS::SecretsManager::Secret')).length);
     expect(dynamo.secrets).toBeGreaterThanOrEqual(1); // the webhook token
     expect(dynamo.alarms).toBe(Object.keys(dynamoTemplate.findResources('AWS::CloudWatch::Alarm')).length);
-    expect(dynamo.cloudfront).toMatchObject({ apiMinTtl: 0, logging: true });
+    expect(dynamo.cloudfront).toMatchObject({ apiMinTtl: 0, apiFunctions: 1, logging: true });
+    // The read model: the series table itself on the DynamoDB store, a table of its own beside Timestream.
+    expect(dynamo.readModelTable).toEqual(dynamo.seriesTable);
+    expect(timestream.readModelTable).toEqual({
+      logicalId: logicalId(timestreamTemplate, 'AWS::DynamoDB::GlobalTable', 'SeriesReadModel'),
+      billingMode: 'PAY_PER_REQUEST',
+      pointInTimeRecovery: true,
+    });
     expect(timestream.store).toBe('timestream');
     expect(timestream.seriesTable).toBeUndefined();
     expect(timestream.timestream?.memoryRetentionHours).toBeGreaterThan(0);
@@ -73,11 +77,15 @@ describe('stack settings come from the synthesized template', () => {
     expect(faster.quantities.dispatchInvocations).toBeCloseTo(2 * hourly.quantities.dispatchInvocations!);
     expect(faster.quantities.collectInvocations).toBeCloseTo(2 * hourly.quantities.collectInvocations!);
     expect(faster.quantities.samples).toBeCloseTo(2 * hourly.quantities.samples!);
-    // Cache-Control max-age is a quarter of the interval, at most 300 s: 450 s → 300 s either way.
-    expect(faster.quantities.maxAgeSeconds).toBe(300);
-    const quarterHourly = estimate(readStackFacts(synthesizeTemplate({ store: 'dynamodb', pollMinutes: 4 })), readme);
-    expect(quarterHourly.quantities.maxAgeSeconds).toBe(60);
-    expect(quarterHourly.quantities.missesPerUrl).toBeGreaterThan(hourly.quantities.missesPerUrl!);
+    // An answer is kept until the next collection is due: half the interval on average, at least a minute.
+    expect(hourly.quantities.maxAgeSeconds).toBe(1800);
+    expect(faster.quantities.maxAgeSeconds).toBe(900);
+    const fourMinutes = estimate(readStackFacts(synthesizeTemplate({ store: 'dynamodb', pollMinutes: 4 })), readme);
+    expect(fourMinutes.quantities.maxAgeSeconds).toBe(typicalCacheSeconds(4));
+    expect(fourMinutes.quantities.maxAgeSeconds).toBe(120);
+    expect(fourMinutes.quantities.missesPerUrl).toBeGreaterThan(hourly.quantities.missesPerUrl!);
+    // CloudFront passes the max-age through (min TTL 0, max a day).
+    expect(hourly.quantities.cacheTtlSeconds).toBe(1800);
   });
 
   it('prices what the template says, not a constant: memory, architecture, maxConcurrency, alarms', () => {
@@ -111,10 +119,12 @@ describe('stack settings come from the synthesized template', () => {
     expect(() => rateMinutes('cron(0 * * * ? *)')).toThrow(/schedule expression/);
   });
 
-  it('counts custom metrics from addMetric calls', () => {
-    expect(findCustomMetrics(new URL('../../lambdas', import.meta.url).pathname)).toEqual(expect.any(Array));
+  it('counts the custom metrics the handlers emit, and prices those past the free ten', () => {
+    const e = estimate(dynamo, readme);
+    expect(e.customMetrics).toEqual(Object.values(METRIC_NAMES));
+    expect(lineOf(e, 'CloudWatch metrics + alarms').list).toBeCloseTo(Object.keys(METRIC_NAMES).length * 0.3 + dynamo.alarms * 0.1);
     const withMetrics = estimate(dynamo, readme, { customMetrics: Array.from({ length: 12 }, (_, i) => `m${i}`) });
-    expect(lineOf(withMetrics, 'CloudWatch metrics + alarms').list).toBeGreaterThan(lineOf(estimate(dynamo, readme), 'CloudWatch metrics + alarms').list);
+    expect(lineOf(withMetrics, 'CloudWatch metrics + alarms').usd).toBeCloseTo(2 * 0.3);
   });
 });
 
@@ -141,8 +151,12 @@ describe('the estimate', () => {
       const e = estimate(dynamo, { repos: 100, viewsPerDay });
       const q = e.quantities;
       expect(q.missesPerUrl).toBeLessThanOrEqual(q.viewsPerMonth!);
-      expect(q.missesPerUrl).toBeLessThanOrEqual((30.4 * 86_400) / q.cacheTtlSeconds! + 1e-9);
-      expect(q.originRequests).toBeCloseTo(q.missesPerUrl! * DASHBOARD_REQUESTS.length);
+      expect(q.missesPerUrl).toBeLessThanOrEqual(month / q.cacheTtlSeconds! + 1e-9);
+      // Each long range gets its share of the long-range views.
+      expect(q.longRangeMissesPerUrl).toBeLessThanOrEqual((q.viewsPerMonth! * ASSUMPTIONS.longRangeShare) / LONG_RANGES.length + 1e-9);
+      expect(q.longRangeMissesPerUrl).toBeLessThanOrEqual(month / q.cacheTtlSeconds! + 1e-9);
+      // One /api/dashboard answer per view and range.
+      expect(q.originRequests).toBeCloseTo(q.missesPerUrl! + q.longRangeMissesPerUrl! * LONG_RANGES.length);
     }
     expect(estimate(dynamo, { repos: 100, viewsPerDay: 0 }).quantities.originRequests).toBe(0);
   });
@@ -172,15 +186,75 @@ describe('the estimate', () => {
     expect(lineOf(e, 'Secrets Manager').usd).toBeCloseTo(0.4 * dynamo.secrets);
   });
 
-  it('says that Timestream query bursts dominate the Timestream bill', () => {
+  it('meets the target on Timestream: 100 repositories, hourly, 1,000 views a day for at most $15 a month', () => {
+    expect(estimate(timestream, readme).total.usd).toBeLessThanOrEqual(15);
+  });
+
+  it('queries Timestream only for the share of views that open a long range', () => {
     const e = estimate(timestream, readme);
     const queries = lineOf(e, 'Timestream queries');
-    expect(queries.usd).toBeGreaterThan(0.5 * e.total.usd);
-    expect(Math.max(...e.lines.map((l) => l.usd))).toBe(queries.usd);
-    const burst = 4 * (30 / 3600) * PRICES.timestreamPerTcuHour;
     expect(queries.usd).toBeCloseTo(e.quantities.timestreamBursts! * burst);
-    expect(formatEstimate(e)).toMatch(/Timestream query bursts dominate/);
-    expect(e.notes.join('\n')).toMatch(/Timestream query bursts dominate/);
+    // One query, one burst, per cache miss of a long range's answer.
+    expect(e.quantities.timestreamBursts).toBeCloseTo(e.quantities.longRangeMissesPerUrl! * LONG_RANGES.length);
+    expect(e.quantities.timestreamBursts).toBeCloseTo(e.quantities.longRangeRequests!);
+    expect(LONG_RANGES).toEqual(['90d', '1y', 'all']);
+    // No view on a long range: no query at all, whatever the traffic.
+    const defaultOnly = estimate(timestream, { repos: 100, viewsPerDay: 100_000 }, { assumptions: { longRangeShare: 0 } });
+    expect(defaultOnly.quantities.timestreamBursts).toBe(0);
+    expect(lineOf(defaultOnly, 'Timestream queries').list).toBe(0);
+    // Sparse traffic: every long-range view misses, so the bursts are the long-range views.
+    const sparse = estimate(timestream, { repos: 100, viewsPerDay: 10 }, { assumptions: { longRangeShare: 0.5 } });
+    expect(sparse.quantities.timestreamBursts).toBeLessThanOrEqual(10 * 30.4 * 0.5);
+    expect(sparse.quantities.timestreamBursts).toBeGreaterThan(0.95 * 10 * 30.4 * 0.5);
+    // Busy traffic: at most one burst per long range and cache period.
+    const busy = estimate(timestream, { repos: 100, viewsPerDay: 1_000_000 }, { assumptions: { longRangeShare: 1 } });
+    expect(busy.quantities.timestreamBursts).toBeLessThanOrEqual((LONG_RANGES.length * month) / busy.quantities.cacheTtlSeconds!);
+    // More long-range views, more bursts.
+    expect(estimate(timestream, readme, { assumptions: { longRangeShare: 0.1 } }).quantities.timestreamBursts).toBeGreaterThan(e.quantities.timestreamBursts!);
+    expect(formatEstimate(e)).toMatch(/only the 90d, 1y, all ranges read Timestream/);
+  });
+
+  it('writes the read model on every sample and message, on either store: repositories × polls', () => {
+    const halfHourly = readStackFacts(synthesizeTemplate({ store: 'timestream', pollMinutes: 30 }));
+    for (const facts of [timestream, dynamo]) {
+      const e = estimate(facts, readme);
+      const polls = (30.4 * 24 * 60) / 60;
+      // A conditional PutItem of a 2.5 KB view (3 units) per series and poll, an UpdateItem of the generation per message.
+      expect(e.quantities.readModelWriteUnits).toBeCloseTo(polls * 100 * (3 + 1));
+      // The consistent GetItem before it: 1 unit per 4 KB.
+      expect(e.quantities.readModelCollectReadUnits).toBeCloseTo(polls * 100);
+      expect(estimate(facts, { ...readme, repos: 200 }).quantities.readModelWriteUnits).toBeCloseTo(2 * e.quantities.readModelWriteUnits!);
+    }
+    expect(estimate(halfHourly, readme).quantities.readModelWriteUnits).toBeCloseTo(2 * estimate(timestream, readme).quantities.readModelWriteUnits!);
+    // On Timestream the read model is most of the DynamoDB writes: only the repos item's outcome besides.
+    expect(estimate(timestream, readme).quantities.dynamodbWriteUnitsPerSample).toBeCloseTo(5);
+  });
+
+  it('reads the generation on every data request and the views at most once per poll per warm environment', () => {
+    const e = estimate(timestream, readme);
+    const q = e.quantities;
+    expect(q.generationReadUnits).toBeCloseTo(0.5 * q.originRequests!);
+    expect(q.viewLoads).toBeCloseTo(Math.min(q.originRequests!, q.polls! * ASSUMPTIONS.apiContainers));
+    // 100 views of 2.5 KB: 62 pages of 4 KB at half a unit.
+    expect(q.viewReadUnits).toBeCloseTo(q.viewLoads! * 31);
+    // Quiet dashboards: every data request may find a new generation.
+    const quiet = estimate(timestream, { repos: 100, viewsPerDay: 2 }).quantities;
+    expect(quiet.viewLoads).toBeCloseTo(quiet.originRequests!);
+  });
+
+  it('runs the Accept function on every API request a viewer makes, cached or not', () => {
+    const e = estimate(dynamo, readme);
+    // One /api/dashboard request per view, and one more for a long range.
+    const apiRequests = 1000 * 30.4 * (1 + ASSUMPTIONS.longRangeShare);
+    expect(e.quantities.cloudfrontFunctionInvocations).toBeCloseTo(apiRequests);
+    const withoutFunction = readStackFacts(
+      editedTemplate((resources) => {
+        for (const resource of Object.values(resources)) {
+          if (resource.Type === 'AWS::CloudFront::Distribution') for (const b of resource.Properties.DistributionConfig.CacheBehaviors) delete b.FunctionAssociations;
+        }
+      }),
+    );
+    expect(estimate(withoutFunction, readme).quantities.cloudfrontFunctionInvocations).toBe(0);
   });
 
   it('uses every price constant', () => {
