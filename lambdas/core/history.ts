@@ -269,7 +269,8 @@ export function sortByMovement<T extends { change: number; name: string }>(rows:
   });
 }
 
-function sumWindow(deltas: readonly DeltaPoint[], from: string, to: string): number | null {
+/** Pulls over [from, to] (days, inclusive); `null` when none of its days is tracked. */
+export function sumWindow(deltas: readonly DeltaPoint[], from: string, to: string): number | null {
   let sum: number | null = null;
   for (const point of deltas) if (inWindow(point.day, from, to)) sum = (sum ?? 0) + point.delta;
   return sum;

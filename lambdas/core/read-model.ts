@@ -1,7 +1,7 @@
 // The read model: per series, the figures every default view needs, folded from samples once per collection.
 import type { CountDrop } from './ports.ts';
 import { addDays, dayOf, daysBetween } from './days.ts';
-import { type DeltaPoint, type Reading, type Trend, dailyCumulative, dailyDeltas, trend, windowTotals } from './history.ts';
+import { type DeltaPoint, type Reading, type Trend, dailyCumulative, dailyDeltas, sumWindow, trend, windowTotals } from './history.ts';
 import type { Registry } from './refs.ts';
 import { type Sample, seriesKey } from './samples.ts';
 
@@ -25,6 +25,9 @@ export interface Figures {
   pulls_yesterday: number | null;
   pulls_7d: number | null;
   pulls_30d: number | null;
+  /** The 7 and 30 days before those windows; `null` when none of their days is tracked (nothing to compare with). */
+  previous_7d: number | null;
+  previous_30d: number | null;
   week: Trend;
   month: Trend;
 }
@@ -118,7 +121,7 @@ export function foldSamples(view: SeriesView | undefined, samples: readonly Samp
     first: origin!,
     days: ordered,
     ...(before && { before }),
-    figures: { day: '', pulls_1d: null, pulls_yesterday: null, pulls_7d: null, pulls_30d: null, week: NO_TREND, month: NO_TREND },
+    figures: { day: '', pulls_1d: null, pulls_yesterday: null, pulls_7d: null, pulls_30d: null, previous_7d: null, previous_30d: null, week: NO_TREND, month: NO_TREND },
     version: view?.version ?? 0,
   };
   next.figures = figuresOn(next, dayOf(latest!.collectedAt));
@@ -180,6 +183,8 @@ export function figuresOn(view: SeriesView, today: string): Figures {
     day: today,
     ...windows,
     pulls_yesterday: deltas.find((point) => point.day === yesterday)?.delta ?? null,
+    previous_7d: sumWindow(deltas, addDays(today, -13), addDays(today, -7)),
+    previous_30d: sumWindow(deltas, addDays(today, -59), addDays(today, -30)),
     week: trend(deltas, today, 7),
     month: trend(deltas, today, 30),
   };

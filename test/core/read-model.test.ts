@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, dayOf, daysBetween } from '../../lambdas/core/days.ts';
-import { dailyCumulative, dailyDeltas, trend, windowTotals } from '../../lambdas/core/history.ts';
+import { dailyCumulative, dailyDeltas, sumWindow, trend, windowTotals } from '../../lambdas/core/history.ts';
 import { KEPT_DAYS, type SeriesView, figuresOn, foldSamples, viewCumulative, viewDeltas } from '../../lambdas/core/read-model.ts';
 import type { Sample } from '../../lambdas/core/samples.ts';
 
@@ -50,7 +50,14 @@ function foldAll(batches: readonly Sample[][]): SeriesView {
 function rawFigures(samples: readonly Sample[], today: string) {
   const days = daysBetween(addDays(today, -59), today);
   const deltas = dailyDeltas(samples, days);
-  return { ...windowTotals(deltas, today), pulls_yesterday: deltas.find((point) => point.day === addDays(today, -1))?.delta ?? null, week: trend(deltas, today, 7), month: trend(deltas, today, 30) };
+  return {
+    ...windowTotals(deltas, today),
+    pulls_yesterday: deltas.find((point) => point.day === addDays(today, -1))?.delta ?? null,
+    previous_7d: sumWindow(deltas, addDays(today, -13), addDays(today, -7)),
+    previous_30d: sumWindow(deltas, addDays(today, -59), addDays(today, -30)),
+    week: trend(deltas, today, 7),
+    month: trend(deltas, today, 30),
+  };
 }
 
 describe('read model against the raw history', () => {
@@ -110,7 +117,7 @@ describe('read model against the raw history', () => {
 describe('read model', () => {
   it('shows the rise of the first hour: two readings an hour apart 30 apart are 30 today, first seen', () => {
     const { view } = foldSamples(undefined, [pulls('2026-12-01T09:00:00.000Z', 1_000), pulls('2026-12-01T10:00:00.000Z', 1_030)]);
-    expect(figuresOn(view, '2026-12-01')).toMatchObject({ pulls_1d: 30, pulls_7d: 30, pulls_30d: 30, pulls_yesterday: null });
+    expect(figuresOn(view, '2026-12-01')).toMatchObject({ pulls_1d: 30, pulls_7d: 30, pulls_30d: 30, pulls_yesterday: null, previous_7d: null, previous_30d: null });
     expect(viewDeltas(view, ['2026-12-01'])).toEqual([{ day: '2026-12-01', delta: 30, firstSeen: true }]);
     expect(view.first).toEqual({ at: '2026-12-01T09:00:00.000Z', count: 1_000 });
   });

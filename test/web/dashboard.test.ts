@@ -71,6 +71,8 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await watched.page.goto(`${fixture.url}${query}`);
     await watched.page.locator('#dashboard').waitFor();
     await watched.page.locator('#chart-cumulative canvas').waitFor();
+    // The first table follows the charts' first draw.
+    await watched.page.locator('#repositories tbody tr').first().waitFor();
     return watched.page;
   }
 
@@ -106,7 +108,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     expect(await cardValue(page, 'd7', 'data-previous')).toBe(sum(history.map((one) => sum(one.counts.slice(-14, -7)))) + exporter.previous_7d!);
   });
 
-  it('asks for the default view in one request, and for each other range once', async () => {
+  it('asks for the default view in one request (the preloaded one), and for each other range once', async () => {
     const watched = await openPage(browser, { contentSecurityPolicy: csp });
     opened.push(watched);
     const { page } = watched;
@@ -131,6 +133,14 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await expect.poll(() => page.locator('thead button[data-sort="range"]').textContent()).toBe('Last 30 days');
     await page.waitForTimeout(300);
     expect(asked).toEqual(['/api/dashboard?range=30d', '/api/dashboard?range=7d']);
+
+    // A link to another range: its answer, and the default one the page preloads. Never more.
+    asked.length = 0;
+    await page.goto(`${fixture.url}?range=90d`);
+    await page.locator('#chart-daily canvas').waitFor();
+    await expect.poll(() => page.locator('thead button[data-sort="range"]').textContent()).toBe('Last 90 days');
+    await page.waitForTimeout(300);
+    expect([...asked].sort()).toEqual(['/api/dashboard?range=30d', '/api/dashboard?range=90d']);
   });
 
   it('joins each repository with its collection state: own errors, the wildcard’s, and refs with no reading yet', async () => {

@@ -69,6 +69,7 @@ describe('dashboard in its first hour', { timeout: 90_000 }, () => {
     await watched.page.goto(`${fixture.url}${query}`);
     await watched.page.locator('#dashboard').waitFor();
     await watched.page.locator('#chart-cumulative canvas').waitFor();
+    await watched.page.locator('#repositories tbody tr').first().waitFor();
     return watched.page;
   }
   const answer = async (range: string) => (await (await fetch(`${fixture.url}api/dashboard?range=${range}`)).json()) as DashboardAnswer;

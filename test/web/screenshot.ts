@@ -18,6 +18,7 @@ try {
   await page.goto(`${dashboard.url}?range=90d`);
   await page.locator('#chart-cumulative canvas').waitFor();
   await page.locator('#chart-daily canvas').waitFor();
+  await page.locator('#repositories tbody tr').first().waitFor();
   // Hover the daily chart so the picture shows a tooltip too.
   const box = (await page.locator('#chart-daily .u-over').boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.72, box.y + box.height * 0.45);

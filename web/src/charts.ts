@@ -128,6 +128,12 @@ function hourLabels(splits: number[]): string[] {
   });
 }
 
+/** `1.2M` on the y axis, unless that reads the same for two ticks (5,000 and 5,010): then the whole numbers. */
+function countLabels(splits: number[]): string[] {
+  const compact = splits.map((value) => formatCompact(value));
+  return new Set(compact).size === compact.length ? compact : splits.map((value) => formatNumber(value));
+}
+
 function options(kind: ChartKind, axis: Axis, series: readonly ChartSeries[], size: { width: number; height: number }): uPlot.Options {
   const muted = cssVar('--muted');
   const grid = cssVar('--grid');
@@ -135,7 +141,11 @@ function options(kind: ChartKind, axis: Axis, series: readonly ChartSeries[], si
   const axisStyle = { stroke: muted, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   const ordered = kind === 'daily' ? [...series].reverse() : series;
   const bars = uPlot.paths.bars!({ size: [0.8, 40], align: 0 });
-  const half = bucketSeconds(axis) / 2;
+  const x = xs(axis);
+  // Bars are centred on their bucket, so the daily chart has half a bucket either side; so has a chart of one bucket
+  // (uPlot would otherwise stretch a lone x value over a day of its own choosing).
+  const pad = kind === 'daily' || x.length === 1 ? bucketSeconds(axis) / 2 : 0;
+  const xRange: uPlot.Range.MinMax = [x[0]! - pad, x.at(-1)! + pad];
   const hourly = axis.interval === 'hour';
   return {
     ...size,
@@ -143,13 +153,12 @@ function options(kind: ChartKind, axis: Axis, series: readonly ChartSeries[], si
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { show: kind === 'cumulative' } },
     scales: {
-      // Bars are centred on their bucket, so the axis gives half a bucket either side; a single bucket gets it too.
-      x: { time: true, range: (_u: uPlot, min: number, max: number) => (kind === 'daily' || min === max ? [min - half, max + half] : [min, max]) as uPlot.Range.MinMax },
+      x: { time: true, range: () => xRange },
       y: kind === 'daily' ? { range: (_u: uPlot, _min: number, max: number) => [0, max > 0 ? max * 1.1 : 1] as uPlot.Range.MinMax } : {},
     },
     axes: [
       { ...axisStyle, incrs: hourly ? HOUR_TICKS : DAY_TICKS, ...(hourly && { values: (_u: uPlot, splits: number[]) => hourLabels(splits) }) },
-      { ...axisStyle, size: 52, values: (_u, splits) => splits.map((value) => (value === null ? '' : formatCompact(value))) },
+      { ...axisStyle, size: (_u, labels) => Math.max(52, 16 + 7 * Math.max(0, ...(labels ?? []).map((label) => label.length))), values: (_u, splits) => countLabels(splits) },
     ],
     series: [
       {},

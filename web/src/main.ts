@@ -1,7 +1,9 @@
-// The dashboard's wiring: reads the view from the URL, fetches its one answer from /api/dashboard (cached per range),
-// and renders cards, charts and table; every control writes the URL, and back/forward read it again.
+// The dashboard's wiring: reads the view from the URL, gets its one answer from /api/dashboard (answers.ts, cached per
+// range), and renders cards, charts and table; every control writes the URL, and back/forward read it again.
+// Imported first, so the view's request leaves before the modules below are evaluated.
+import { loadAnswer } from './answers.ts';
 import './style.css';
-import { ApiError, type DashboardAnswer, badgeUrl, getJson } from './api.ts';
+import { ApiError, type DashboardAnswer, badgeUrl } from './api.ts';
 import { renderCards } from './cards.ts';
 import { type Axis, type ChartSeries, PALETTE_SIZE, createChart } from './charts.ts';
 import { byId, h } from './dom.ts';
@@ -21,28 +23,14 @@ const table = byId<HTMLTableElement>('repositories');
 const charts = { cumulative: createChart(byId('chart-cumulative'), 'cumulative'), daily: createChart(byId('chart-daily'), 'daily') };
 
 let state: ViewState = parseState(location.search);
-/** One answer per range, asked for once; a failed one is forgotten, so "Try again" asks afresh. */
-const answers = new Map<Range, Promise<DashboardAnswer>>();
 /** The rows of each answer, mapped once. */
 const rowsOf = new WeakMap<DashboardAnswer, RepoRow[]>();
 let shown: RepoRow[] = [];
 let showing = 0;
+let rendered = 0;
 let lastHistory: 'search' | 'other' = 'other';
 /** What the charts last drew, so a render that changes nothing they show leaves them alone. */
 const drawn: { answer?: DashboardAnswer; key?: string } = {};
-
-// ---------------------------------------------------------------------------------------------------------------
-// Data
-
-function loadAnswer(range: Range): Promise<DashboardAnswer> {
-  let answer = answers.get(range);
-  if (!answer) {
-    answer = getJson<DashboardAnswer>('dashboard', { range });
-    answers.set(range, answer);
-    answer.catch(() => answers.get(range) === answer && answers.delete(range));
-  }
-  return answer;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // State and URL
@@ -119,14 +107,22 @@ function render(answer: DashboardAnswer): void {
   const { refs, auto } = chartedRefs(shown, state.repos);
 
   renderCards(byId('cards'), totals(shown), now);
-  const refocus = focusedControl();
-  renderHead(table.tHead!, state, state.range === 'all' ? 'All time' : `Last ${RANGE_LABELS[state.range]}`);
-  renderBody(table.tBodies[0]!, shown, new Set(refs), axis, now);
-  if (refocus) table.querySelector<HTMLElement>(refocus)?.focus();
-  byId('table-count').textContent = shown.length === rows.length ? `${rows.length} repositories` : `${shown.length} of ${rows.length} repositories`;
   byId<HTMLButtonElement>('auto-chart').hidden = state.repos.length === 0;
   byId('chart-note').textContent = refs.length === 0 ? '' : auto ? `The ${refs.length === 1 ? 'busiest repository' : `${refs.length} busiest repositories`} shown; tick rows in the table to choose.` : `${refs.length} chosen ${refs.length === 1 ? 'repository' : 'repositories'}.`;
   renderCharts(answer, axis, refs);
+  const all = rows.length;
+  const renderTable = () => {
+    const refocus = focusedControl();
+    renderHead(table.tHead!, state, state.range === 'all' ? 'All time' : `Last ${RANGE_LABELS[state.range]}`);
+    renderBody(table.tBodies[0]!, shown, new Set(refs), axis, now);
+    if (refocus) table.querySelector<HTMLElement>(refocus)?.focus();
+    byId('table-count').textContent = shown.length === all ? `${all} repositories` : `${shown.length} of ${all} repositories`;
+  };
+  const run = ++rendered;
+  // The first time, the table (the page's heaviest part, below the charts) follows the charts' first draw instead of
+  // holding it back; a render after that one draws its own table at once.
+  if (run > 1) renderTable();
+  else setTimeout(() => rendered === run && renderTable());
 }
 
 /** The table rebuilds its header and rows on every change: a keyboard user's focus goes back to the same control. */

@@ -6,7 +6,7 @@ import { type Measure, measureOf } from '../measures.ts';
 import type { RecordedError, SeriesStore, TrackedRepo } from '../ports.ts';
 import { RANGE_DAYS, type Range } from '../ranges.ts';
 import { type SeriesView, figuresOn } from '../read-model.ts';
-import { tryParseRef } from '../refs.ts';
+import { refString, tryParseRef } from '../refs.ts';
 import { seriesKey } from '../samples.ts';
 import { type SeriesHistory, dailyHistories, historyDeltas, hourBuckets, hourlyHistories, hourlySeries } from './series.ts';
 
@@ -68,14 +68,16 @@ export interface DashboardInput {
 export async function dashboardView({ views, repos, series, now, range }: DashboardInput): Promise<DashboardAnswer> {
   const today = dayOf(now.toISOString());
   const sources = { views, series };
-  const firstAt = views.reduce<string | undefined>((first, view) => (!first || view.first.at < first ? view.first.at : first), undefined);
-  const hourly = range === '7d' && firstAt !== undefined && dayOf(firstAt) > addDays(today, 1 - RANGE_DAYS['7d']);
+  const firstAt = earliestReading(views);
+  // Quay back-fills 92 days of stats on its first collection: only lifetime counters say how young tracking is.
+  const countersSince = earliestReading(views.filter((view) => view.measure === undefined));
+  const hourly = range === '7d' && countersSince !== undefined && dayOf(countersSince) > addDays(today, 1 - RANGE_DAYS['7d']);
 
   let buckets: string[];
   let seriesOf: (history: SeriesHistory | undefined) => { daily: (number | null)[]; cumulative: (number | null)[] };
   let histories: SeriesHistory[];
   if (hourly) {
-    buckets = hourBuckets(new Date(Math.floor(Date.parse(firstAt) / HOUR_MS) * HOUR_MS), now);
+    buckets = hourBuckets(new Date(Math.floor(Date.parse(countersSince) / HOUR_MS) * HOUR_MS), now);
     histories = await hourlyHistories(sources, buckets, {});
     seriesOf = (history) => {
       if (!history) return { daily: buckets.map(() => null), cumulative: buckets.map(() => null) };
@@ -105,8 +107,9 @@ function dashboardRows(
   width: number,
   seriesOf: (view: SeriesView) => { daily: (number | null)[]; cumulative: (number | null)[] },
 ): DashboardRow[] {
-  const own = new Map(repos.map((item) => [item.ref, item]));
-  const wildcards = repos.filter((item) => item.ref.endsWith('/*'));
+  const tracked = canonicalItems(repos);
+  const own = new Map(tracked.map((item) => [item.ref, item]));
+  const wildcards = tracked.filter((item) => item.ref.endsWith('/*'));
   const sorted = [...views].sort((a, b) => (seriesKey(a) < seriesKey(b) ? -1 : 1));
   const rows = sorted.map((view): DashboardRow => {
     const item = own.get(view.key);
@@ -128,11 +131,12 @@ function dashboardRows(
       pulls_1d: figures.pulls_1d,
       pulls_yesterday: figures.pulls_yesterday,
       pulls_7d: figures.pulls_7d,
-      previous_7d: figures.week.previous,
-      change_7d: figures.week.change,
+      // Nothing tracked before: no comparison, rather than a rise from 0.
+      previous_7d: figures.previous_7d,
+      change_7d: figures.previous_7d === null ? null : figures.week.change,
       percent_7d: figures.week.percent,
       pulls_30d: figures.pulls_30d,
-      previous_30d: figures.month.previous,
+      previous_30d: figures.previous_30d,
       in_range: sumKnown(daily),
       // A sample exists only after a successful read, so collected_at is a last success too (Quay's is a stats day).
       last_success_at: item?.lastSuccessAt ?? wildcard?.lastSuccessAt ?? (measure === 'pulls' ? view.latest.collectedAt : null),
@@ -144,7 +148,7 @@ function dashboardRows(
 
   // Tracked refs with nothing to show yet still get a row, so a failing ref is seen rather than missing.
   const shown = new Set(rows.map((row) => row.ref));
-  for (const item of repos) {
+  for (const item of tracked) {
     const covered = item.ref.endsWith('/*') ? rows.some((row) => row.ref.startsWith(item.ref.slice(0, -1))) : shown.has(item.ref);
     if (covered) continue;
     const parsed = tryParseRef(item.ref);
@@ -177,6 +181,24 @@ function dashboardRows(
     });
   }
   return rows;
+}
+
+/**
+ * The items under their canonical refs, as the views are keyed (`nginx` typed in the console is
+ * `dockerhub:library/nginx`), once each: where both forms are stored, the canonical item, which dispatch records on.
+ */
+function canonicalItems(repos: readonly TrackedRepo[]): TrackedRepo[] {
+  const items = new Map<string, TrackedRepo>();
+  for (const item of repos) {
+    const parsed = tryParseRef(item.ref);
+    const ref = parsed.ok ? refString(parsed.ref) : item.ref;
+    if (!items.has(ref) || item.ref === ref) items.set(ref, { ...item, ref });
+  }
+  return [...items.values()];
+}
+
+function earliestReading(views: readonly SeriesView[]): string | undefined {
+  return views.reduce<string | undefined>((first, view) => (!first || view.first.at < first ? view.first.at : first), undefined);
 }
 
 /** The wildcard item (`registry:owner/*`) that covers a ref, the most specific one when several do. */
