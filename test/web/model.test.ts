@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DashboardRow } from '../../web/src/api.ts';
 import { isolatedPoints } from '../../web/src/charts.ts';
-import { csvField, formatBucket, formatPercent, formatSigned, percentChange, relativeTime } from '../../web/src/format.ts';
+import { formatBucket, formatPercent, formatSigned, percentChange, relativeTime } from '../../web/src/format.ts';
 import { type RepoRow, badgeMarkdown, buildRows, chartedRefs, filterRows, sortRows, toCsv, totals } from '../../web/src/model.ts';
 import { DEFAULT_STATE, RANGES, SORT_KEYS, nextSort, parseState, stateToSearch } from '../../web/src/state.ts';
 
@@ -213,6 +213,11 @@ describe('sorting and charting', () => {
     ]);
   });
 
+  it('guards text a spreadsheet would run as a formula, as the server CSV does', () => {
+    const csv = toCsv([make('ghcr:a', { label: null, error: { kind: 'transient', message: 'x', at: '' } }), { ...make('ghcr:b'), name: '=HYPERLINK("http://evil")' }]);
+    expect(csv.split('\r\n')[2]).toBe(`ghcr,"'=HYPERLINK(""http://evil"")",pulls,,,,,,,,,`);
+  });
+
   it('labels a Quay badge as actions', () => {
     expect(badgeMarkdown({ measure: 'pulls' }, 'https://x/api/badge/ghcr/a/b.svg')).toBe('![pulls](https://x/api/badge/ghcr/a/b.svg)');
     expect(badgeMarkdown({ measure: 'actions' }, 'https://x/api/badge/quay/a/b.svg')).toBe('![actions](https://x/api/badge/quay/a/b.svg)');
@@ -251,9 +256,4 @@ describe('formatting', () => {
     expect(formatBucket('2026-11-23T00:00:00.000Z', 'hour')).toBe('Mon, 23 Nov 2026, 00:00 UTC');
   });
 
-  it('quotes CSV fields only when they need it', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField(null)).toBe('');
-  });
 });

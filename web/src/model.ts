@@ -1,7 +1,7 @@
 // What the page shows, computed from the API's one answer (GET /api/dashboard): one row per repository, the header
 // totals, filtering, sorting, the charted repositories and the CSV. Pure: no DOM, unit-tested in node.
 import type { DashboardRow, Measure, RowError } from './api.ts';
-import { csvField } from './format.ts';
+import { toCsv as csvText } from '../../lambdas/core/render/csv.ts';
 import type { SortDir, SortKey, ViewState } from './state.ts';
 
 export interface RepoRow {
@@ -207,30 +207,23 @@ export const CSV_HEADER = [
   'error',
 ] as const;
 
-/** The rows shown, in the order shown, RFC 4180 with CRLF line ends. */
+/** The rows shown, in the order shown: the server's CSV writer (RFC 4180, CRLF, formula-like text guarded). */
 export function toCsv(rows: readonly RepoRow[]): string {
-  const lines = [CSV_HEADER.join(',')];
-  for (const row of rows) {
-    lines.push(
-      [
-        row.registry,
-        row.name,
-        row.measure,
-        row.total,
-        row.d1,
-        row.d7,
-        row.d30,
-        row.trend?.previous,
-        row.trend?.percent,
-        row.rangeTotal,
-        row.lastSuccess,
-        row.error ? `${row.error.kind}: ${row.error.message}` : null,
-      ]
-        .map(csvField)
-        .join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  const records = rows.map((row) => ({
+    registry: row.registry,
+    name: row.name,
+    measure: row.measure,
+    total: row.total,
+    last_1d: row.d1,
+    last_7d: row.d7,
+    last_30d: row.d30,
+    previous_7d: row.trend?.previous,
+    change_7d_percent: row.trend?.percent,
+    in_range: row.rangeTotal,
+    last_success_at: row.lastSuccess,
+    error: row.error ? `${row.error.kind}: ${row.error.message}` : null,
+  }));
+  return csvText(records, CSV_HEADER);
 }
 
 /** The Markdown of a repository's badge; Quay's badge counts actions and says so. */
