@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../lambdas/core/config.ts';
 import { type CollectProgress, collectExitCode, collectOnce, progressLine, progressLogLine, renderReport } from '../lambdas/local/collect-once.ts';
-import { DataDirInUseError } from '../lambdas/local/data-dir.ts';
+import { DataDirError } from '../lambdas/local/data-dir.ts';
 import { logger } from '../lambdas/logger.ts';
 
 const USAGE = `Usage: npm run collect
@@ -12,7 +12,7 @@ same environment as \`npm start\` (DATA_DIR, REPOS, DOCKERHUB_API_URL, DOCKERHUB
 DOCKERHUB_TOKEN, ...). Stop \`npm start\` first: both cannot open one DATA_DIR.
 
 Exit status: 0 at least one ref collected; 1 every ref failed, no ref is tracked and enabled,
-or DATA_DIR is in use; 2 a bad setting.
+or DATA_DIR is in use, full or damaged; 2 a bad setting.
 
 Example (crontab, every hour):
   0 * * * *  cd /srv/pullwatch && DATA_DIR=/var/lib/pullwatch npm run --silent collect >> /var/log/pullwatch.log 2>&1
@@ -51,7 +51,7 @@ try {
   if (error instanceof ConfigError) {
     process.stderr.write(`collect: ${error.message}\n`);
     process.exitCode = 2;
-  } else if (error instanceof DataDirInUseError) {
+  } else if (error instanceof DataDirError) {
     process.stderr.write(`collect: ${error.message}\n`);
     process.exitCode = 1;
   } else {

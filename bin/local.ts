@@ -1,6 +1,6 @@
 // `npm start`: pullwatch as one local process (see lambdas/local/server.ts).
 import { ConfigError } from '../lambdas/core/config.ts';
-import { DataDirInUseError } from '../lambdas/local/data-dir.ts';
+import { DataDirError } from '../lambdas/local/data-dir.ts';
 import { startLocal } from '../lambdas/local/server.ts';
 
 const pullwatch = await startLocal(process.env).catch((error: unknown) => {
@@ -8,7 +8,8 @@ const pullwatch = await startLocal(process.env).catch((error: unknown) => {
     console.error(`pullwatch: ${error.message}`);
     process.exit(2);
   }
-  if (error instanceof DataDirInUseError) {
+  // In use, full, damaged: one line that names DATA_DIR and says what to do, no stack trace.
+  if (error instanceof DataDirError) {
     console.error(`pullwatch: ${error.message}`);
     process.exit(1);
   }

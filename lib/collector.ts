@@ -1,5 +1,6 @@
 // The collection pipeline: a schedule wakes `dispatch`, which queues one message per tracked ref for `collect` to sample.
-import { Aws, type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
@@ -8,6 +9,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../lambdas/core/defaults.ts';
+import { REQUEST_SCHEDULE_PARTITION_KEY } from '../lambdas/stores/dynamodb/schema.ts';
 import { PullwatchFunction } from './lambda-function.ts';
 import type { RepoTable } from './repo-table.ts';
 import type { SeriesStore } from './series-store.ts';
@@ -72,6 +74,16 @@ export class Collector extends Construct {
       secret.grantRead(this.collectFunction);
       this.collectFunction.addEnvironment('DOCKERHUB_SECRET', props.dockerhubSecret);
     }
+    // Up to maxConcurrency collect instances run at once, each with its own pacers: they reserve their request slots
+    // on one schedule so that together they keep each registry's pace (lambdas/stores/dynamodb/schema.ts).
+    const requestSchedule = new TableV2(this, 'RequestSchedule', {
+      partitionKey: { name: REQUEST_SCHEDULE_PARTITION_KEY, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      // Three items of pacing state, rebuilt by the next reservation: nothing to keep or restore.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    requestSchedule.grant(this.collectFunction, 'dynamodb:UpdateItem', 'dynamodb:GetItem');
+    this.collectFunction.addEnvironment('REQUEST_SCHEDULE_TABLE', requestSchedule.tableName);
     // Rate-limited refs are sent back to the queue with a delay instead of failing the batch.
     this.queue.grantSendMessages(this.collectFunction);
     this.collectFunction.addEventSource(

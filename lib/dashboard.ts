@@ -23,6 +23,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS } from '../lambdas/core/dashboard-headers.ts';
 
 export interface DashboardProps {
   /** Host name of the HTTP API that serves `/api/*`. */
@@ -32,17 +33,6 @@ export interface DashboardProps {
 const webDist = fileURLToPath(new URL('../web/dist', import.meta.url));
 const apiAcceptSource = fileURLToPath(new URL('./dashboard-api-accept.js', import.meta.url));
 
-// The dashboard loads only its own bundled scripts and styles and calls only /api on the same origin.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 export class Dashboard extends Construct {
   readonly distribution: Distribution;
@@ -81,7 +71,7 @@ export class Dashboard extends Construct {
       comment: 'pullwatch dashboard: CSP and the usual security headers',
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.seconds(HSTS_MAX_AGE_SECONDS), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },

@@ -29,6 +29,7 @@ export class PullwatchStack extends Stack {
       httpApi: queryApi.httpApi,
       repoTable,
       ...(props.registryName && { registryName: props.registryName }),
+      ...(props.ingestMaxRepositories && { ingestMaxRepositories: props.ingestMaxRepositories }),
     });
     webhook.bindReader(collector.collectFunction);
     webhook.bindReader(queryApi.apiFunction);

@@ -17,6 +17,8 @@ export interface RegistryWebhookProps {
   readonly repoTable: RepoTable;
   /** Names the registry in refs instead of the request's Host (a registry reached under several names). */
   readonly registryName?: string;
+  /** Self-hosted repositories the webhook may track by itself; unset, the function's default. */
+  readonly ingestMaxRepositories?: number;
 }
 
 export class RegistryWebhook extends Construct {
@@ -55,6 +57,7 @@ export class RegistryWebhook extends Construct {
         COUNTERS_TABLE: this.countersTable.tableName,
         INGEST_TOKEN_SECRET: this.tokenSecret.secretArn,
         ...(props.registryName && { REGISTRY_NAME: props.registryName }),
+        ...(props.ingestMaxRepositories && { INGEST_MAX_REPOSITORIES: String(props.ingestMaxRepositories) }),
       },
     });
     this.countersTable.grantReadWriteData(this.ingestFunction);

@@ -17,6 +17,8 @@ export interface StackSettings {
   readonly dockerhubSecret?: string;
   /** Names a self-hosted registry in refs instead of the Host its notifications report. */
   readonly registryName?: string;
+  /** Self-hosted repositories the webhook may track by itself (default DEFAULTS.ingestMaxRepositories). */
+  readonly ingestMaxRepositories?: number;
   /** Subscribes this address to the alarms (an SNS topic with an email subscription). */
   readonly alarmEmail?: string;
   /** Days of samples kept; 0 keeps them forever. */
@@ -30,6 +32,7 @@ export function stackSettingsFromContext(node: Node): StackSettings {
     retentionDays: parseRetentionDays(node.tryGetContext('retentionDays')),
     ...optionalSecret(node.tryGetContext('dockerhubSecret')),
     ...optionalRegistryName(node.tryGetContext('registryName')),
+    ...optionalIngestMaxRepositories(node.tryGetContext('ingestMaxRepositories')),
     ...optionalEmail(node.tryGetContext('alarmEmail')),
   };
 }
@@ -69,6 +72,15 @@ function optionalRegistryName(value: unknown): { registryName?: string } {
     throw new Error(`Context "registryName" must be a host name with an optional port; got ${JSON.stringify(value)}`);
   }
   return { registryName: value.toLowerCase() };
+}
+
+function optionalIngestMaxRepositories(value: unknown): { ingestMaxRepositories?: number } {
+  if (value === undefined || value === '') return {};
+  const count = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 9_999_999) {
+    throw new Error(`Context "ingestMaxRepositories" must be a whole number of repositories, at least 1; got ${JSON.stringify(value)}`);
+  }
+  return { ingestMaxRepositories: count };
 }
 
 function optionalEmail(value: unknown): { alarmEmail?: string } {

@@ -26,6 +26,8 @@ export interface ApiDeps {
   /** The webhook's counters of self-hosted registries. */
   counters?: Pick<RegistryCounters, 'repository' | 'tags'>;
   pollMinutes: number;
+  /** Days of samples kept (RETENTION_DAYS; 0: all): no daily range may be longer than what is kept. */
+  retentionDays?: number;
   now?: () => Date;
   metrics?: HandlerMetrics;
 }
@@ -138,7 +140,7 @@ export function createApiApp(deps: ApiDeps): Hono {
       return respondRows(c, hourlyRows(histories, buckets, by), columns, 'pulls-hourly');
     }
     if (interval !== 'day') throw new BadParameter('interval', `${JSON.stringify(interval)} is not day or hour`);
-    const { fromDay, toDay } = dayRange(c, now());
+    const { fromDay, toDay } = dayRange(c, now(), deps.retentionDays);
     const histories = await dailyHistories({ views: await views(c), series: deps.series }, fromDay, toDay, today(), filter);
     return respondRows(c, cumulativeRows(histories, daysBetween(fromDay, toDay), by), columns, 'pulls');
   });
@@ -146,7 +148,7 @@ export function createApiApp(deps: ApiDeps): Hono {
   app.get('/api/pulls/daily', async (c) => {
     const filter = seriesFilter(c);
     const by = grouping(c.req.query('by'));
-    const { fromDay, toDay } = dayRange(c, now());
+    const { fromDay, toDay } = dayRange(c, now(), deps.retentionDays);
     const histories = await dailyHistories({ views: await views(c), series: deps.series }, fromDay, toDay, today(), filter);
     const columns = ['timestamp', ...(by === 'ref' ? ['registry'] : []), 'repo', 'daily_pulls', 'first_seen', ...(by === 'ref' ? ['first_seen_at'] : []), 'measure'];
     return respondRows(c, dailyRows(histories, daysBetween(fromDay, toDay), by), columns, 'pulls-daily');
@@ -219,6 +221,7 @@ function webhookCounts(counts: RepositoryCounts) {
     last_pull_at: counts.lastPullAt ?? null,
     first_push_at: counts.firstPushAt ?? null,
     last_push_at: counts.lastPushAt ?? null,
+    last_delete_at: counts.lastDeleteAt ?? null,
     pushers: counts.pushers,
   };
 }

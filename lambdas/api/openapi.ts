@@ -175,13 +175,15 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/ingest/registry': {
         post: {
           summary: "A registry's notification envelope (registry config.yml: notifications.endpoints[].url)",
-          description: 'Bearer token required. Content types: application/vnd.docker.distribution.events.v1+json, ...v2+json, application/json. Each event is counted once, by id.',
+          description:
+            'Bearer token required. Content types: application/vnd.docker.distribution.events.v1+json, ...v2+json, application/json. Each event is counted once, by id, its id and counts written together. Events that break the distribution grammar are skipped, the others counted.',
           responses: {
-            '200': { description: '{counted: {pull, version_check, push, delete}, duplicates, ignored, ignoredReasons}' },
+            '200': { description: '{counted: {pull, version_check, push, delete}, duplicates, ignored, ignoredReasons, skipped, skippedReasons: {reason: count}, repositoryLimit?}' },
             '400': { description: 'Malformed JSON or envelope' },
             '401': { description: 'Missing or wrong token; nothing counted' },
-            '413': { description: 'Envelope over 1 MiB' },
+            '413': { description: 'Envelope over 1 MiB or over 1,000 events; the connection is closed' },
             '415': { description: 'Unsupported content type' },
+            '503': { description: 'The counters could not be written (or the token read); deliver again' },
           },
         },
       },

@@ -1,6 +1,6 @@
 // Query-string parameters shared by the data endpoints: ranges, registry and repository filters, output format.
 import type { Context } from 'hono';
-import { DAY_MS, HOUR_MS, dayOfMs, isCalendarDay } from '../core/days.ts';
+import { DAY_MS, FIRST_YEAR, HOUR_MS, LAST_YEAR, dayOfMs, isCalendarDay } from '../core/days.ts';
 import { REGISTRIES, type Registry, parseRef } from '../core/refs.ts';
 import { RefError } from '../core/errors.ts';
 import type { RepoSelector, SeriesFilter } from '../core/samples.ts';
@@ -23,9 +23,6 @@ export interface DayRange {
 
 /** Longest range a daily query may ask for: ten years of daily points per repository. */
 export const MAX_DAILY_RANGE_DAYS = 3_660;
-/** Years a date parameter may name. */
-const FIRST_YEAR = 2000;
-const LAST_YEAR = 2100;
 /** Longest range an hourly query may ask for. */
 export const MAX_HOURLY_RANGE_DAYS = 31;
 
@@ -44,22 +41,28 @@ export function listParam(c: Context, name: string): string[] | undefined {
   return values;
 }
 
-/** `from`/`to`: a day, an ISO-8601 time, `now`, or relative to now (`30d`, `12h`, `2w`); default the last 30 days. */
-export function timeRange(c: Context, now: Date, maxDays: number, defaultDays = 30): { from: Date; to: Date } {
+/**
+ * `from`/`to`: a day, an ISO-8601 time, `now`, or relative to now (`30d`, `12h`, `2w`); default the last 30 days (or
+ * `maxDays`, if fewer). `limit` says what bounds the range, for the 400.
+ */
+export function timeRange(c: Context, now: Date, maxDays: number, defaultDays = 30, limit = `${maxDays} days`): { from: Date; to: Date } {
   const to = c.req.query('to') ? parseTime('to', c.req.query('to')!, now, 'end') : now;
-  const from = c.req.query('from') ? parseTime('from', c.req.query('from')!, now, 'start') : new Date(to.getTime() - (defaultDays - 1) * DAY_MS);
+  const from = c.req.query('from') ? parseTime('from', c.req.query('from')!, now, 'start') : new Date(to.getTime() - (Math.min(defaultDays, maxDays) - 1) * DAY_MS);
   // Pull counters exist since the 2000s; bounding the years bounds every loop over days and months a range can cause.
   for (const [name, edge] of [['to', to], [c.req.query('from') ? 'from' : 'to', from]] as const) {
     const year = edge.getUTCFullYear();
     if (year < FIRST_YEAR || year > LAST_YEAR) throw new BadParameter(name, `${edge.toISOString().slice(0, 10)} is outside the years ${FIRST_YEAR} to ${LAST_YEAR}`);
   }
   if (from.getTime() > to.getTime()) throw new BadParameter('from', `${c.req.query('from')} is after to (${to.toISOString()})`);
-  if (to.getTime() - from.getTime() > maxDays * DAY_MS) throw new BadParameter('from', `the range is longer than ${maxDays} days`);
+  if (to.getTime() - from.getTime() > maxDays * DAY_MS) throw new BadParameter('from', `the range is longer than ${limit}`);
   return { from, to };
 }
 
-export function dayRange(c: Context, now: Date, defaultDays = 30): DayRange {
-  const { from, to } = timeRange(c, now, MAX_DAILY_RANGE_DAYS, defaultDays);
+/** A daily range: at most ten years, and no longer than the history kept (`retentionDays`, 0 for all of it). */
+export function dayRange(c: Context, now: Date, retentionDays = 0): DayRange {
+  const kept = retentionDays > 0 && retentionDays + 1 < MAX_DAILY_RANGE_DAYS;
+  const maxDays = kept ? retentionDays + 1 : MAX_DAILY_RANGE_DAYS;
+  const { from, to } = timeRange(c, now, maxDays, 30, kept ? `the ${maxDays} days of history kept (RETENTION_DAYS=${retentionDays})` : `${maxDays} days`);
   return { fromDay: dayOfMs(from.getTime()), toDay: dayOfMs(to.getTime()) };
 }
 

@@ -4,14 +4,14 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type CollectDeps, collectMessage } from '../core/collect.ts';
-import { dockerHubCredentialsFromEnv, requireEnv, sourceContextFromEnv } from '../core/config.ts';
+import { dockerHubCredentialsFromEnv, requireEnv, sourcesFromEnv } from '../core/config.ts';
 import { type RefMessage, decodeRefMessage } from '../core/dispatch.ts';
 import { RefError } from '../core/errors.ts';
 import { collectFromSource } from '../core/sources/index.ts';
 import { logger } from '../logger.ts';
 import { createLambdaMetrics, type HandlerMetrics, METRIC_NAMES } from '../metrics.ts';
 import { dockerHubCredentialsFromSecret } from '../stores/secrets.ts';
-import { countersFromEnv, storesFromEnv } from '../stores/from-env.ts';
+import { countersFromEnv, requestScheduleFromEnv, storesFromEnv } from '../stores/from-env.ts';
 import { SqsRefQueue } from '../stores/sqs-queue.ts';
 
 export type CollectHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
@@ -40,7 +40,17 @@ export function createCollectHandler(deps: CollectDeps, metrics?: HandlerMetrics
         if (result.drops.length > 0) metrics?.count(METRIC_NAMES.pullCountDrops, result.drops.length);
         return;
       case 'delayed':
-        logger.info('rate limited; back in the queue', { ref, delaySeconds: result.delaySeconds, reason: result.error.message });
+        // The pacer holding a request back is routine; the registry answering 429 means the pacing missed.
+        if (result.rateLimit?.by === 'registry') {
+          logger.warn('answered 429 although paced; back in the queue', {
+            ref,
+            delaySeconds: result.delaySeconds,
+            reason: result.error.message,
+            believedBudget: result.rateLimit.belief,
+          });
+        } else {
+          logger.info('rate limited; back in the queue', { ref, delaySeconds: result.delaySeconds, reason: result.error.message });
+        }
         return;
       case 'failed': {
         metrics?.count(METRIC_NAMES.collectFailed, 1);
@@ -65,7 +75,12 @@ async function createLambdaHandler(): Promise<CollectHandler> {
   const secretId = process.env.DOCKERHUB_SECRET;
   const credentials = secretId ? await dockerHubCredentialsFromSecret(new SecretsManagerClient({}), secretId) : dockerHubCredentialsFromEnv(process.env);
   const registryCounters = countersFromEnv(process.env);
-  const sources = { ...sourceContextFromEnv(process.env, credentials), ...(registryCounters && { registryCounters }) };
+  const schedule = requestScheduleFromEnv(process.env);
+  const sources = sourcesFromEnv(process.env, {
+    ...(credentials && { dockerhubCredentials: credentials }),
+    ...(registryCounters && { registryCounters }),
+    ...(schedule && { schedule }),
+  });
   const queue = new SqsRefQueue(new SQSClient({}), requireEnv(process.env, 'QUEUE_URL'));
   return createCollectHandler({ collectFromSource: (ref) => collectFromSource(ref, sources), repos, series, readModel, queue, now: () => new Date() }, createLambdaMetrics());
 }

@@ -1,6 +1,6 @@
 // Collect one queue message: fetch the counts its ref stands for, store them, record the outcome on the tracked items.
 import type { RefMessage } from './dispatch.ts';
-import { PERMANENT_KINDS, RefError, UpstreamError } from './errors.ts';
+import { PERMANENT_KINDS, type RateLimitDetail, RefError, UpstreamError } from './errors.ts';
 import type { CountDrop, ReadModel, RecordedError, RefQueue, RepoList, SeriesStore } from './ports.ts';
 import { type Ref, parseRef, refString } from './refs.ts';
 import { seriesKey, uniqueSamples } from './samples.ts';
@@ -23,7 +23,7 @@ export interface CollectDeps {
 export type CollectResult =
   | { status: 'stored'; samples: number; expanded: number; warnings: string[]; drops: CountDrop[] }
   /** Sent back to the queue with a delay: the registry asked us to wait. The message itself succeeded. */
-  | { status: 'delayed'; error: RecordedError; delaySeconds: number }
+  | { status: 'delayed'; error: RecordedError; delaySeconds: number; rateLimit?: RateLimitDetail }
   /** `retry`: the failure may pass (transient), so the message fails and the queue redelivers it. */
   | { status: 'failed'; error: RecordedError; retry: boolean };
 
@@ -47,7 +47,7 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
       if ((message.attempt ?? 0) >= MAX_RATE_LIMITED_ATTEMPTS) return { status: 'failed', error: failure.error, retry: false };
       const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((failure.retryAt - deps.now().getTime()) / 1000)));
       await deps.queue.send([{ ...message, attempt: (message.attempt ?? 0) + 1 }], delaySeconds);
-      return { status: 'delayed', error: failure.error, delaySeconds };
+      return { status: 'delayed', error: failure.error, delaySeconds, ...(failure.rateLimit && { rateLimit: failure.rateLimit }) };
     }
     // Refs folded into a wildcard that failed for good are collected on their own, so they do not miss this poll.
     if (!failure.retry && message.covers?.length) await deps.queue.send(message.covers.map((covered) => ({ ref: covered })));
@@ -55,9 +55,10 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
   }
 
   const samples = uniqueSamples(collected.samples);
-  // History first, then the views: a crash in between is redelivered, and both writes are idempotent.
-  await deps.series.write(samples);
+  // The views first, then the history: a crash in between is redelivered (both writes are idempotent), and the view
+  // keeps the first reading ever fetched, which every answer counts from, even if the history never got it.
   const { drops } = await deps.readModel.apply(samples);
+  await deps.series.write(samples);
 
   // A single repository's canonical ref is its series key. Covered refs the listing did not show
   // (private, or past an anonymous cap) are collected on their own.
@@ -82,12 +83,13 @@ async function recordError(message: RefMessage, error: RecordedError, deps: Coll
   if (message.parent) await deps.repos.recordError(message.parent, { ...error, ref: message.ref });
 }
 
-function describeFailure(error: unknown, at: string): { error: RecordedError; retry: boolean; retryAt?: number } {
+function describeFailure(error: unknown, at: string): { error: RecordedError; retry: boolean; retryAt?: number; rateLimit?: RateLimitDetail } {
   if (error instanceof UpstreamError) {
     return {
       error: { kind: error.kind, message: error.message, at },
       retry: !PERMANENT_KINDS.has(error.kind),
       ...(error.retryAt !== undefined && { retryAt: error.retryAt }),
+      ...(error.rateLimit && { rateLimit: error.rateLimit }),
     };
   }
   if (error instanceof RefError) return { error: { kind: 'invalid_ref', message: error.message, at }, retry: false };

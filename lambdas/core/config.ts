@@ -1,9 +1,15 @@
 // Reads pullwatch's environment contract (ARCHITECTURE.md) into typed settings, naming any bad value.
 import { DEFAULTS } from './defaults.ts';
-import { Pacer } from './pacing.ts';
-import { RateBudget } from './rate-budget.ts';
-import { type DockerHubCredentials, DockerHubAuth } from './sources/dockerhub.ts';
-import type { SourceContext } from './sources/context.ts';
+import type { IngestSettings } from './ingest.ts';
+import { Pacer, type PacerOptions } from './pacing.ts';
+import type { RegistryCounters, RequestSchedule } from './ports.ts';
+import type { Registry } from './refs.ts';
+import type { Endpoint } from './sources/context.ts';
+import { type DockerHubCredentials, DockerHubSource } from './sources/dockerhub.ts';
+import { GhcrSource } from './sources/ghcr.ts';
+import type { Sources } from './sources/index.ts';
+import { QuaySource } from './sources/quay.ts';
+import { SelfHostedSource } from './sources/registry.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -42,26 +48,43 @@ export function dockerHubCredentialsFromEnv(env: Env): DockerHubCredentials | un
   return { identifier, secret };
 }
 
-export function sourceContextFromEnv(
-  env: Env,
-  dockerhubCredentials = dockerHubCredentialsFromEnv(env),
-  now: () => Date = () => new Date(),
-): SourceContext {
-  return {
-    urls: {
-      dockerhub: upstreamUrl(env, 'DOCKERHUB_API_URL', DEFAULTS.dockerhubApiUrl),
-      ghcr: upstreamUrl(env, 'GHCR_URL', DEFAULTS.ghcrUrl),
-      quay: upstreamUrl(env, 'QUAY_API_URL', DEFAULTS.quayApiUrl),
-    },
-    http: {
-      timeoutMs: env.UPSTREAM_TIMEOUT ? parseDuration('UPSTREAM_TIMEOUT', env.UPSTREAM_TIMEOUT) : DEFAULTS.upstreamTimeoutMs,
-      maxBytes: DEFAULTS.upstreamMaxBytes,
-      userAgent: DEFAULTS.userAgent,
-    },
+export interface SourceOptions {
+  /** Default: DOCKERHUB_USERNAME + DOCKERHUB_TOKEN. */
+  dockerhubCredentials?: DockerHubCredentials;
+  /** The webhook's counters, where self-hosted registries are counted. */
+  registryCounters?: Pick<RegistryCounters, 'repository'>;
+  /** Shared by every collector instance (AWS); absent, this process paces each registry alone. */
+  schedule?: RequestSchedule;
+  now?: () => Date;
+}
+
+export function sourcesFromEnv(env: Env, options: SourceOptions = {}): Sources {
+  const http = {
+    timeoutMs: env.UPSTREAM_TIMEOUT ? parseDuration('UPSTREAM_TIMEOUT', env.UPSTREAM_TIMEOUT) : DEFAULTS.upstreamTimeoutMs,
+    maxBytes: DEFAULTS.upstreamMaxBytes,
+    userAgent: DEFAULTS.userAgent,
+  };
+  const now = options.now ?? (() => new Date());
+  const shared = options.schedule && { schedule: options.schedule, slotsPerReservation: DEFAULTS.sharedScheduleSlots };
+  const endpoint = (registry: Registry, urlName: string, fallbackUrl: string, pacing: Omit<PacerOptions, 'registry'>): Endpoint => ({
+    baseUrl: upstreamUrl(env, urlName, fallbackUrl),
+    http,
     now,
-    ghcrPacer: new Pacer(env.GHCR_REQUEST_GAP ? parseDuration('GHCR_REQUEST_GAP', env.GHCR_REQUEST_GAP) : DEFAULTS.ghcrRequestGapMs),
-    dockerhubBudget: new RateBudget(),
-    ...(dockerhubCredentials && { dockerhubAuth: new DockerHubAuth(dockerhubCredentials) }),
+    pacer: new Pacer({ registry, ...shared, ...pacing }),
+  });
+  const dockerhubCredentials = options.dockerhubCredentials ?? dockerHubCredentialsFromEnv(env);
+  return {
+    dockerhub: new DockerHubSource(
+      endpoint('dockerhub', 'DOCKERHUB_API_URL', DEFAULTS.dockerhubApiUrl, { assumed: DEFAULTS.dockerhubAssumedBudget }),
+      dockerhubCredentials,
+    ),
+    ghcr: new GhcrSource(
+      endpoint('ghcr', 'GHCR_URL', DEFAULTS.ghcrUrl, {
+        minGapMs: env.GHCR_REQUEST_GAP ? parseDuration('GHCR_REQUEST_GAP', env.GHCR_REQUEST_GAP) : DEFAULTS.ghcrRequestGapMs,
+      }),
+    ),
+    quay: new QuaySource(endpoint('quay', 'QUAY_API_URL', DEFAULTS.quayApiUrl, { minGapMs: DEFAULTS.quayRequestGapMs })),
+    registry: new SelfHostedSource(options.registryCounters, now),
   };
 }
 
@@ -83,4 +106,14 @@ export function retentionDaysFromEnv(env: Env): number {
   const text = env.RETENTION_DAYS?.trim() || '0';
   if (!/^\d+$/.test(text)) throw new ConfigError(`RETENTION_DAYS=${JSON.stringify(env.RETENTION_DAYS)} must be a whole number of days (0 keeps everything)`);
   return Number(text);
+}
+
+/** The webhook's settings: `REGISTRY_NAME` (names the registry in refs) and `INGEST_MAX_REPOSITORIES`. */
+export function ingestSettingsFromEnv(env: Env): IngestSettings {
+  const text = env.INGEST_MAX_REPOSITORIES?.trim() || String(DEFAULTS.ingestMaxRepositories);
+  if (!/^\d{1,7}$/.test(text) || Number(text) < 1) {
+    throw new ConfigError(`INGEST_MAX_REPOSITORIES=${JSON.stringify(env.INGEST_MAX_REPOSITORIES)} must be a whole number of repositories, at least 1`);
+  }
+  const registryName = env.REGISTRY_NAME?.trim().toLowerCase() || undefined;
+  return { maxRepositories: Number(text), ...(registryName && { registryName }) };
 }

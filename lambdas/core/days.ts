@@ -2,6 +2,9 @@
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
+/** Years a date read from outside may name (API parameters, webhook events): bounds every loop over days and months. */
+export const FIRST_YEAR = 2000;
+export const LAST_YEAR = 2100;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** ISO-8601 times that mean one instant: a bare day is UTC midnight, a time needs its zone (else JS reads local time). */

@@ -13,8 +13,18 @@ export const DEFAULTS = {
   upstreamTimeoutMs: 15_000,
   upstreamMaxBytes: 2 * 1024 * 1024,
   userAgent: 'pullwatch/0.1 (+container pull statistics)',
-  /** Pause between two GHCR page requests from one collector (FACTS: pace 2–5 s). */
+  /** Pause between two GHCR page requests (FACTS: pace 2–5 s). */
   ghcrRequestGapMs: 3_000,
+  /** Pause between two Quay requests: Quay's own nginx limits an IP to 5 requests a second on its strictest zone. */
+  quayRequestGapMs: 200,
+  /** Docker Hub's anonymous API budget (FACTS), paced by until its first answer announces the real one. */
+  dockerhubAssumedBudget: { limit: 180, windowMs: 60_000 },
+  /** Share of an announced budget left to the other clients behind the same IP (5 %: 9 of Docker Hub's 180 a minute). */
+  rateReserveShare: 0.05,
+  /** Longest pause for a request's turn taken inside a collection; a longer one sends the ref back to the queue. */
+  maxInlineWaitMs: 10_000,
+  /** Slots one collector reserves at once on the shared schedule (one reservation is one DynamoDB write): a batch. */
+  sharedScheduleSlots: 10,
 
   /** Receives of one queue message before it is dead-lettered (SQS maxReceiveCount). */
   maxReceives: 3,
@@ -24,4 +34,17 @@ export const DEFAULTS = {
   dataDir: './data',
   /** Local stand-in for the queue's visibility timeout: how long a failed message waits before redelivery. */
   localRedeliveryMs: 5_000,
+
+  /** Self-hosted registries' webhook. */
+  /** Events one envelope may carry (distribution sends a few at a time); more is answered 413. */
+  ingestMaxEvents: 1_000,
+  /** Self-hosted repositories the webhook tracks by itself (`INGEST_MAX_REPOSITORIES`, `-c ingestMaxRepositories`). */
+  ingestMaxRepositories: 200,
+  /** How long the ingest function trusts the tracked refs it read, and the token secret (so a rotation takes effect). */
+  trackedRefsMaxAgeMs: 5 * 60_000,
+  ingestTokenMaxAgeMs: 5 * 60_000,
+  /** Days an event id is kept: longer than a registry keeps redelivering while pullwatch is away. */
+  eventIdRetentionDays: 8,
+  /** Local mode: the counters' journal is folded into its snapshot once it grows past this. */
+  counterJournalMaxBytes: 8 * 1024 * 1024,
 } as const;

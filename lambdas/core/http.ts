@@ -1,7 +1,7 @@
 // The one way pullwatch calls an upstream registry: timeout, body cap, User-Agent, same-registry redirects, typed errors.
 import type * as z from 'zod/mini';
-import { UpstreamError } from './errors.ts';
-import type { RateBudget } from './rate-budget.ts';
+import { type RateLimitDetail, UpstreamError } from './errors.ts';
+import type { Pacer, Turn } from './pacing.ts';
 
 export interface HttpSettings {
   timeoutMs: number;
@@ -14,8 +14,8 @@ export interface UpstreamRequest {
   accept: string;
   /** GET unless a JSON body is given, which is POSTed. */
   jsonBody?: unknown;
-  /** The registry's announced request budget, kept across calls. */
-  budget?: RateBudget;
+  /** The registry's pacer: the call waits its turn there. */
+  pacer?: Pacer;
   /** Hosts (host[:port]) a redirect may lead to: the registry's own. */
   allowedHosts: readonly string[];
   headers?: Record<string, string>;
@@ -33,51 +33,72 @@ const MAX_REDIRECTS = 5;
 /** Wait used when a 429 names no time: long enough not to hammer, short enough to catch up in the same poll. */
 const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
-/** Calls an upstream URL; any answer but 2xx becomes an UpstreamError of the matching kind. */
+/**
+ * Calls an upstream URL; any answer but 2xx becomes an UpstreamError of the matching kind. The call waits its turn
+ * with the registry's pacer once: a redirect rides on that turn (github.com redirects every organisation's /users/
+ * page, and pacing that hop too would double GHCR's time).
+ */
 export async function fetchUpstream(request: UpstreamRequest, settings: HttpSettings, now: () => number = Date.now): Promise<UpstreamResponse> {
-  const decision = request.budget?.beforeRequest(now()) ?? {};
-  if (decision.retryAt !== undefined) {
-    throw new UpstreamError('rate_limited', request.url, `request budget spent until ${new Date(decision.retryAt).toISOString()}`, decision.retryAt);
-  }
-  if (decision.waitMs) await new Promise((resolve) => setTimeout(resolve, decision.waitMs));
-
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), settings.timeoutMs);
+  const turn = await request.pacer?.turn(request.url);
   let url = request.url;
   try {
     for (let hop = 0; ; hop++) {
-      const post = request.jsonBody !== undefined;
-      const response = await fetch(url, {
-        method: post ? 'POST' : 'GET',
-        redirect: 'manual',
-        signal: abort.signal,
-        headers: {
-          accept: request.accept,
-          'user-agent': request.userAgent ?? settings.userAgent,
-          ...(post && { 'content-type': 'application/json' }),
-          ...request.headers,
-        },
-        ...(post && { body: JSON.stringify(request.jsonBody) }),
-      });
-      request.budget?.observe(response.headers);
-      const location = response.headers.get('location');
-      if (response.status >= 300 && response.status < 400 && location) {
-        await response.body?.cancel();
-        const next = new URL(location, url);
-        if (!request.allowedHosts.includes(next.host)) {
-          throw new UpstreamError('format_changed', request.url, `redirected off the registry to ${next.host}`);
-        }
-        if (hop >= MAX_REDIRECTS) throw new UpstreamError('format_changed', request.url, `more than ${MAX_REDIRECTS} redirects`);
-        url = next.href;
-        continue;
+      const answer = await exchange(url, request, settings, now, turn);
+      if ('body' in answer) return answer;
+      if (!request.allowedHosts.includes(answer.location.host)) {
+        throw new UpstreamError('format_changed', request.url, `redirected off the registry to ${answer.location.host}`);
       }
-      if (response.status < 200 || response.status >= 300) {
-        await response.body?.cancel();
-        throw statusError(url, response, now());
-      }
-      const body = await readCapped(response, settings.maxBytes, url);
-      return { url, status: response.status, headers: response.headers, body };
+      if (hop >= MAX_REDIRECTS) throw new UpstreamError('format_changed', request.url, `more than ${MAX_REDIRECTS} redirects`);
+      url = answer.location.href;
     }
+  } finally {
+    // Without a final answer the request may or may not have counted at the registry: the pacer keeps it counted.
+    turn?.answered();
+  }
+}
+
+/** One HTTP request; its timeout runs from the moment it is sent, so waiting for the turn is never taken for a slow registry. */
+async function exchange(
+  url: string,
+  request: UpstreamRequest,
+  settings: HttpSettings,
+  now: () => number,
+  turn: Turn | undefined,
+): Promise<UpstreamResponse | { location: URL }> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), settings.timeoutMs);
+  try {
+    const post = request.jsonBody !== undefined;
+    const response = await fetch(url, {
+      method: post ? 'POST' : 'GET',
+      redirect: 'manual',
+      signal: abort.signal,
+      headers: {
+        accept: request.accept,
+        'user-agent': request.userAgent ?? settings.userAgent,
+        ...(post && { 'content-type': 'application/json' }),
+        ...request.headers,
+      },
+      ...(post && { body: JSON.stringify(request.jsonBody) }),
+    });
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel();
+      return { location: new URL(location, url) };
+    }
+    const throttledUntil = response.status === 429 ? (retryAtFrom(response.headers, now()) ?? now() + DEFAULT_RATE_LIMIT_WAIT_MS) : undefined;
+    turn?.answered(response.headers, throttledUntil);
+    if (throttledUntil !== undefined) {
+      await response.body?.cancel();
+      const detail: RateLimitDetail = { by: 'registry', ...(turn && { belief: turn.belief }) };
+      throw new UpstreamError('rate_limited', url, `HTTP 429, retry after ${new Date(throttledUntil).toISOString()}`, throttledUntil, detail);
+    }
+    if (response.status < 200 || response.status >= 300) {
+      await response.body?.cancel();
+      throw statusError(url, response.status);
+    }
+    const body = await readCapped(response, settings.maxBytes, url);
+    return { url, status: response.status, headers: response.headers, body };
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
     if (abort.signal.aborted) throw new UpstreamError('transient', url, `no complete answer within ${settings.timeoutMs} ms`);
@@ -119,14 +140,9 @@ export function retryAtFrom(headers: Headers, now: number): number | undefined {
   return undefined;
 }
 
-function statusError(url: string, response: Response, now: number): UpstreamError {
-  const { status } = response;
+function statusError(url: string, status: number): UpstreamError {
   if (status === 404 || status === 410) return new UpstreamError('not_found', url, `HTTP ${status}`);
   if (status === 401 || status === 403) return new UpstreamError('auth', url, `HTTP ${status}`);
-  if (status === 429) {
-    const retryAt = retryAtFrom(response.headers, now) ?? now + DEFAULT_RATE_LIMIT_WAIT_MS;
-    return new UpstreamError('rate_limited', url, `HTTP 429, retry after ${new Date(retryAt).toISOString()}`, retryAt);
-  }
   if (status >= 500) return new UpstreamError('transient', url, `HTTP ${status}`);
   return new UpstreamError('format_changed', url, `unexpected HTTP ${status}`);
 }

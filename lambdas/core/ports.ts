@@ -88,12 +88,30 @@ export interface SeriesStore {
   health(): Promise<void>;
 }
 
+/** When one registry's next requests may go: shared by every collector instance in AWS, so together they keep one pace. */
+export interface RequestSchedule {
+  /**
+   * Reserves `count` slots `gapMs` apart, the first no earlier than `now`; when the registry is booked past `latest`,
+   * reserves nothing and says until when it is booked.
+   */
+  reserve(registry: string, request: SlotRequest): Promise<Reservation>;
+}
+
+export interface SlotRequest {
+  count: number;
+  gapMs: number;
+  now: number;
+  latest: number;
+}
+
+export type Reservation = { firstAt: number } | { bookedUntil: number };
+
 export interface RefQueue {
   /** `delaySeconds` (≤ 900, as SQS allows) keeps the messages out of sight that long. */
   send(messages: readonly RefMessage[], delaySeconds?: number): Promise<void>;
 }
 
-/** What the webhook counted for one self-hosted repository. Times are those of the first and last event received. */
+/** What the webhook counted for one self-hosted repository. Times are the earliest and latest event times of each kind. */
 export interface RepositoryCounts {
   ref: string;
   pulls: number;
@@ -104,6 +122,7 @@ export interface RepositoryCounts {
   lastPullAt?: string;
   firstPushAt?: string;
   lastPushAt?: string;
+  lastDeleteAt?: string;
   /** Distinct actor names that pushed. */
   pushers: string[];
 }
@@ -115,9 +134,20 @@ export interface TagCount {
   lastPullAt?: string;
 }
 
+/** What RegistryCounters.record did with the events it was given. */
+export interface RecordOutcome {
+  /** The events newly counted, in the order given. */
+  counted: CountedEvent[];
+  /** Events whose id was recorded before, or appears earlier in the same call. */
+  duplicates: number;
+}
+
 export interface RegistryCounters {
-  /** Adds the event to its counters unless an event with its id was recorded before; false for such a duplicate. */
-  record(event: CountedEvent): Promise<boolean>;
+  /**
+   * Counts each event whose id was never recorded. An id and its effect on every counter are written atomically, so
+   * whenever the writer stops, a redelivery of the same events leaves every counter as if each had come once.
+   */
+  record(events: readonly CountedEvent[]): Promise<RecordOutcome>;
   repository(ref: string): Promise<RepositoryCounts | undefined>;
   tags(ref: string): Promise<TagCount[]>;
 }

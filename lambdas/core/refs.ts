@@ -13,9 +13,10 @@ export interface Ref {
 }
 
 /** Distribution's path-component grammar: lowercase alphanumerics joined by `.`, `_`, `__` or runs of `-`. */
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const HOST = /^(?:localhost|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+)(?::[0-9]{1,5})?$/;
-const MAX_PATH_BYTES = 255;
+export const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** A registry host as refs name it: a DNS name with a dot, or localhost, and an optional port. */
+export const HOST = /^(?:localhost|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+)(?::[0-9]{1,5})?$/;
+export const MAX_PATH_BYTES = 255;
 
 /** Hosts users paste that mean one of the public registries. */
 const KNOWN_HOSTS: Record<string, Exclude<Registry, 'registry'>> = {

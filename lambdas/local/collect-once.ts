@@ -1,14 +1,15 @@
 // `npm run collect`: one collection on local mode's store without the HTTP server, and which refs it collected or failed.
 import { createCollectHandler } from '../collect/handler.ts';
-import { type Env, sourceContextFromEnv } from '../core/config.ts';
+import { type Env, sourcesFromEnv } from '../core/config.ts';
 import { DEFAULTS } from '../core/defaults.ts';
 import type { RecordedError, RepoList, TrackedRepo } from '../core/ports.ts';
 import { describeError } from '../core/repo-commands.ts';
 import { refString, tryParseRef } from '../core/refs.ts';
-import { collectFromSource } from '../core/sources/index.ts';
+import { collectFromSource, type Sources } from '../core/sources/index.ts';
+import { SelfHostedSource } from '../core/sources/registry.ts';
 import { createDispatchHandler } from '../dispatch/handler.ts';
 import { documentClient } from '../stores/dynamodb/client.ts';
-import { countersFromEnv, storesFromEnv } from '../stores/from-env.ts';
+import { storesFromEnv } from '../stores/from-env.ts';
 import { openLocalDynamo } from './data-dir.ts';
 import { localStoreEnv } from './dynamo.ts';
 import { InProcessQueue } from './queue.ts';
@@ -62,7 +63,8 @@ export interface CollectOnceOptions {
 export async function collectOnce(env: Env, options: CollectOnceOptions = {}): Promise<CollectReport> {
   const now = options.now ?? (() => new Date());
   const settings = localSettingsFromEnv(env);
-  const sources = sourceContextFromEnv(env, undefined, now);
+  // Built before the store opens, so a bad upstream setting is reported without touching DATA_DIR.
+  const upstreams = sourcesFromEnv(env, { now });
   const dynamo = await openLocalDynamo(settings.dataDir, {
     create: true,
     busyAdvice: 'stop it first (while it runs, `npm start` collects every POLL_INTERVAL itself), or point DATA_DIR elsewhere',
@@ -72,7 +74,8 @@ export async function collectOnce(env: Env, options: CollectOnceOptions = {}): P
     const localEnv = localStoreEnv(env);
     const doc = documentClient(dynamo.client);
     const { repos, series, readModel } = storesFromEnv(localEnv, doc);
-    const counters = countersFromEnv(localEnv, doc)!;
+    const counters = dynamo.counters;
+    const sources: Sources = { ...upstreams, registry: new SelfHostedSource(counters, now) };
     const added = await repos.add(settings.initialRefs);
 
     const progress = new ProgressTracker(collectedRefs(await repos.list()), options.onProgress);
@@ -94,7 +97,7 @@ export async function collectOnce(env: Env, options: CollectOnceOptions = {}): P
     });
     queue = runQueue;
     const collectHandler = createCollectHandler({
-      collectFromSource: (ref) => collectFromSource(ref, { ...sources, registryCounters: counters }),
+      collectFromSource: (ref) => collectFromSource(ref, sources),
       repos: observedRepos,
       series,
       readModel,

@@ -1,24 +1,36 @@
-// Opens local mode's DATA_DIR for the command-line tools (repos --local, collect), refusing one a running `npm start` holds.
+// Opens local mode's DATA_DIR (npm start, repos --local, collect): refuses one another process holds, and turns a damaged
+// or full directory into one line that says what to do.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { RepoStore } from '../core/repo-commands.ts';
+import { logger } from '../logger.ts';
 import { DynamoRepoList } from '../stores/dynamodb/repo-table.ts';
 import { documentClient } from '../stores/dynamodb/client.ts';
-import { LOCAL_TABLES, type LocalDynamo, startLocalDynamo } from './dynamo.ts';
+import { CounterStoreDamagedError } from './counter-journal.ts';
+import { COUNTERS_DIR, LOCAL_TABLES, type LocalDynamo, startLocalDynamo } from './dynamo.ts';
+import { checkLevelDbLogs } from './leveldb-log.ts';
 
 /** Where startLocalDynamo keeps dynalite's LevelDB inside DATA_DIR. */
 const LEVELDB_DIR = 'dynamodb';
 
-/** Another process (a running `npm start`, or a collection) has DATA_DIR open. */
-export class DataDirInUseError extends Error {
-  override readonly name = 'DataDirInUseError';
+/** DATA_DIR cannot be used: the message names it, says why, and what to do. */
+export class DataDirError extends Error {
+  override readonly name: string = 'DataDirError';
   constructor(
     readonly dataDir: string,
-    advice: string,
+    message: string,
   ) {
-    super(`local mode is running on this DATA_DIR (${dataDir}): its store is locked by another process; ${advice}`);
+    super(message);
+  }
+}
+
+/** Another process (a running `npm start`, or a collection) has DATA_DIR open. */
+export class DataDirInUseError extends DataDirError {
+  override readonly name = 'DataDirInUseError';
+  constructor(dataDir: string, advice: string) {
+    super(dataDir, `local mode is running on this DATA_DIR (${dataDir}): its store is locked by another process; ${advice}`);
   }
 }
 
@@ -43,13 +55,51 @@ export interface OpenDataDirOptions {
  */
 export async function openLocalDynamo(dataDir: string, options: OpenDataDirOptions): Promise<LocalDynamo> {
   const levelDir = join(dataDir, LEVELDB_DIR);
-  if (!existsSync(levelDir)) {
-    if (!options.create) throw new NoLocalDataError(dataDir);
-    await mkdir(dataDir, { recursive: true });
-  } else if (await isLocked(levelDir)) {
-    throw new DataDirInUseError(dataDir, options.busyAdvice);
+  try {
+    const warnings: string[] = [];
+    if (!existsSync(levelDir)) {
+      if (!options.create) throw new NoLocalDataError(dataDir);
+      await mkdir(dataDir, { recursive: true });
+    } else {
+      // Before anything opens LevelDB: its recovery replays the log and drops a cut-off end without a word.
+      warnings.push(...(await checkLevelDbLogs(levelDir)));
+      if (await isLocked(levelDir)) throw new DataDirInUseError(dataDir, options.busyAdvice);
+    }
+    const dynamo = await startLocalDynamo(dataDir);
+    for (const warning of [...warnings, ...dynamo.warnings]) logger.warn(warning);
+    return dynamo;
+  } catch (error) {
+    throw dataDirError(dataDir, error);
   }
-  return startLocalDynamo(dataDir);
+}
+
+/**
+ * A failure to open DATA_DIR as a DataDirError when the directory itself is at fault (full, damaged, not writable);
+ * anything else is a bug and keeps its stack.
+ */
+function dataDirError(dataDir: string, error: unknown): unknown {
+  if (error instanceof DataDirError || error instanceof NoLocalDataError) return error;
+  const where = resolve(dataDir);
+  if (error instanceof CounterStoreDamagedError) {
+    return new DataDirError(dataDir, `DATA_DIR ${where} is damaged: the webhook's counters (${COUNTERS_DIR}/) ${error.message}; restore DATA_DIR from a backup, or move ${join(where, COUNTERS_DIR)} away to count afresh`);
+  }
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const text = `${String((error as Error).message)} ${String(cause?.message ?? '')}`;
+  const code = String((error as NodeJS.ErrnoException).code ?? cause?.code ?? '');
+  if (code === 'ENOSPC' || code === 'EDQUOT' || /no space left|quota exceeded/i.test(text)) {
+    return new DataDirError(dataDir, `DATA_DIR ${where} is full (no space left on its disk): free some space there, or point DATA_DIR at another disk`);
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || /permission denied|read-only file system/i.test(text)) {
+    return new DataDirError(dataDir, `DATA_DIR ${where} cannot be written (${/read-only/i.test(text) || code === 'EROFS' ? 'read-only file system' : 'permission denied'}): give this user write access to it, or point DATA_DIR elsewhere`);
+  }
+  if (code === 'ENOTDIR' || code === 'EEXIST') return new DataDirError(dataDir, `DATA_DIR ${where} is not a directory: point DATA_DIR at a directory`);
+  if (code === 'LEVEL_CORRUPTION' || /corruption/i.test(text)) {
+    return new DataDirError(
+      dataDir,
+      `DATA_DIR ${where} is damaged: its store (${LEVELDB_DIR}/) does not read back (${String(cause?.message ?? (error as Error).message).slice(0, 160)}); restore DATA_DIR from a backup, or move it away to start afresh`,
+    );
+  }
+  return error;
 }
 
 export async function openLocalRepoStore(dataDir: string, options: OpenDataDirOptions): Promise<RepoStore> {

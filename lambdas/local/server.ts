@@ -7,16 +7,18 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
 import { createApiApp } from '../api/app.ts';
 import { createCollectHandler } from '../collect/handler.ts';
-import { ConfigError, type Env, parseDuration, sourceContextFromEnv } from '../core/config.ts';
+import { ConfigError, type Env, ingestSettingsFromEnv, parseDuration, retentionDaysFromEnv, sourcesFromEnv } from '../core/config.ts';
+import { DASHBOARD_HEADERS } from '../core/dashboard-headers.ts';
 import { DEFAULTS } from '../core/defaults.ts';
 import { parseRefs, refString } from '../core/refs.ts';
-import { collectFromSource } from '../core/sources/index.ts';
+import { collectFromSource, type Sources } from '../core/sources/index.ts';
+import { SelfHostedSource } from '../core/sources/registry.ts';
 import { createDispatchHandler, type DispatchResult } from '../dispatch/handler.ts';
 import { logger } from '../logger.ts';
-import { ingestEvents } from '../core/ingest.ts';
+import { envelopeIngester } from '../core/ingest.ts';
 import { createIngestApp } from '../ingest/app.ts';
 import { documentClient } from '../stores/dynamodb/client.ts';
-import { countersFromEnv, storesFromEnv } from '../stores/from-env.ts';
+import { storesFromEnv } from '../stores/from-env.ts';
 import { openLocalDynamo } from './data-dir.ts';
 import { localStoreEnv } from './dynamo.ts';
 import { InProcessQueue } from './queue.ts';
@@ -61,12 +63,15 @@ export function localSettingsFromEnv(env: Env): LocalSettings {
 
 export async function startLocal(env: Env): Promise<LocalPullwatch> {
   const settings = localSettingsFromEnv(env);
-  const sources = sourceContextFromEnv(env);
+  // Built before the store opens, so a bad upstream setting is reported without touching DATA_DIR.
+  const upstreams = sourcesFromEnv(env);
+  const ingestSettings = ingestSettingsFromEnv(env);
   const dynamo = await openLocalDynamo(settings.dataDir, { create: true, busyAdvice: 'stop that process (npm run collect, npm run repos) first' });
 
   const localEnv = localStoreEnv(env);
   const { repos, series, readModel } = storesFromEnv(localEnv, documentClient(dynamo.client));
-  const counters = countersFromEnv(localEnv, documentClient(dynamo.client))!;
+  const counters = dynamo.counters;
+  const sources: Sources = { ...upstreams, registry: new SelfHostedSource(counters, () => new Date()) };
   const added = await repos.add(settings.initialRefs);
   if (added.length > 0) logger.info('tracking refs from REPOS', { added });
 
@@ -77,7 +82,7 @@ export async function startLocal(env: Env): Promise<LocalPullwatch> {
     redeliveryMs: settings.redeliveryMs,
   });
   const collectHandler = createCollectHandler({
-    collectFromSource: (ref) => collectFromSource(ref, { ...sources, registryCounters: counters }),
+    collectFromSource: (ref) => collectFromSource(ref, sources),
     repos,
     series,
     readModel,
@@ -87,11 +92,14 @@ export async function startLocal(env: Env): Promise<LocalPullwatch> {
   const dispatch = createDispatchHandler({ repos, queue });
 
   const pollMinutes = settings.pollMs > 0 ? settings.pollMs / 60_000 : DEFAULTS.pollMinutes;
-  const trackedRefs = new Set<string>();
-  const registryName = env.REGISTRY_NAME || undefined;
   // The API app answers unknown paths with its JSON 404; the dashboard's files are tried before that.
-  const app = createApiApp({ repos, series, readModel, counters, pollMinutes });
-  app.route('/', createIngestApp({ token: env.INGEST_TOKEN || undefined, ingest: (events) => ingestEvents(events, { counters, repos, trackedRefs, ...(registryName && { registryName }) }) }));
+  const app = createApiApp({ repos, series, readModel, counters, pollMinutes, retentionDays: retentionDaysFromEnv(env) });
+  app.route('/', createIngestApp({ token: env.INGEST_TOKEN || undefined, ingest: envelopeIngester(ingestSettings, { counters, repos }) }));
+  // The headers CloudFront adds to the dashboard (not to /api/*).
+  app.use('/*', async (c, next) => {
+    await next();
+    if (!c.req.path.startsWith('/api/')) for (const [name, value] of Object.entries(DASHBOARD_HEADERS)) c.res.headers.set(name, value);
+  });
   if (existsSync(DASHBOARD_DIR)) app.use('/*', serveStatic({ root: DASHBOARD_DIR }));
   else logger.warn('no built dashboard; run `npm run build:web`', { expected: DASHBOARD_DIR });
 

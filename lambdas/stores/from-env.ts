@@ -3,11 +3,12 @@ import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfigError, type Env, requireEnv, retentionDaysFromEnv } from '../core/config.ts';
-import type { ReadModel, RegistryCounters, RepoList, SeriesStore } from '../core/ports.ts';
+import type { ReadModel, RegistryCounters, RepoList, RequestSchedule, SeriesStore } from '../core/ports.ts';
 import { documentClient } from './dynamodb/client.ts';
 import { DynamoRegistryCounters } from './dynamodb/counters-table.ts';
 import { DynamoReadModel } from './dynamodb/read-model-table.ts';
 import { DynamoRepoList } from './dynamodb/repo-table.ts';
+import { DynamoRequestSchedule } from './dynamodb/request-schedule-table.ts';
 import { DynamoSeriesStore } from './dynamodb/series-table.ts';
 import { TimestreamSeriesStore } from './timestream/series.ts';
 
@@ -41,7 +42,12 @@ function seriesStoreFromEnv(env: Env, dynamo: DynamoDBDocumentClient): SeriesSto
   throw new ConfigError(`SERIES_STORE=${JSON.stringify(kind)}: expected dynamodb or timestream`);
 }
 
-/** The webhook's counters (`COUNTERS_TABLE`), where the stack or local mode set them up. */
+/** The webhook's counters (`COUNTERS_TABLE`), where the stack set them up (local mode keeps its own: LocalDynamo.counters). */
 export function countersFromEnv(env: Env, dynamo: DynamoDBDocumentClient = documentClient()): RegistryCounters | undefined {
   return env.COUNTERS_TABLE ? new DynamoRegistryCounters(dynamo, env.COUNTERS_TABLE) : undefined;
+}
+
+/** The collectors' shared request schedule (`REQUEST_SCHEDULE_TABLE`), where the stack set one up. */
+export function requestScheduleFromEnv(env: Env, dynamo: DynamoDBDocumentClient = documentClient()): RequestSchedule | undefined {
+  return env.REQUEST_SCHEDULE_TABLE ? new DynamoRequestSchedule(dynamo, env.REQUEST_SCHEDULE_TABLE) : undefined;
 }

@@ -1,4 +1,5 @@
 // The query API over each series store: the same dataset, seeded through SeriesStore.write, answers the same on both.
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheControl } from '../../lambdas/api/answers.ts';
@@ -13,6 +14,7 @@ import { DynamoRepoList } from '../../lambdas/stores/dynamodb/repo-table.ts';
 import { DynamoSeriesStore } from '../../lambdas/stores/dynamodb/series-table.ts';
 import { promtoolCheck } from '../fakes/promtool.ts';
 import { createTimestreamTwin } from '../fakes/timestream.ts';
+import { MemoryReadModel, MemoryRepos, MemorySeries, writeCollected } from '../fuzz/memory-ports.ts';
 import { startTestDynamo } from '../stores/dynalite.ts';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -377,5 +379,52 @@ describe('API behaviour that does not depend on the store', () => {
       .map((route) => `${route.method} ${route.path.replace(/:(\w+)(\{[^}]*\})?/g, '{$1}')}`);
     expect(documented.sort()).toEqual([...new Set(served)].sort());
     expect(openApiDocument().openapi).toBe('3.1.0');
+  });
+});
+
+describe('bounds that come from the deployment and from hand-written items', () => {
+  const memoryApp = async (retentionDays: number) => {
+    const series = new MemorySeries();
+    const readModel = new MemoryReadModel();
+    await writeCollected([{ registry: 'dockerhub', repo: 'library/nginx', collectedAt: NOW.toISOString(), pullCount: 5 }], series, readModel);
+    return createApiApp({ repos: new MemoryRepos(), series, readModel, pollMinutes: 60, retentionDays, now: () => NOW });
+  };
+
+  it.each(['/api/pulls/daily?from=2026-01-01', '/api/pulls?from=40d', '/api/pulls/daily?from=2020-01-01&to=2021-01-01'])(
+    'refuses %s with a range longer than the 30 days of history kept, naming from',
+    async (path) => {
+      const response = await (await memoryApp(30)).request(path);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ parameter: 'from', error: 'from: the range is longer than the 31 days of history kept (RETENTION_DAYS=30)' });
+    },
+  );
+
+  it('keeps the default range and a range as long as the history kept, with retention or without', async () => {
+    const kept = await memoryApp(7);
+    expect((await kept.request('/api/pulls/daily')).status).toBe(200);
+    expect((await kept.request('/api/pulls/daily?from=7d')).status).toBe(200);
+    expect((await kept.request('/api/pulls/daily?from=9d')).status).toBe(400);
+    expect((await (await memoryApp(0)).request('/api/pulls/daily?from=2020-01-01')).status).toBe(200);
+  });
+
+  it('serves /api/metrics when a repos item holds a last_success_at that is no time, written by hand', async () => {
+    const dynamo = await startTestDynamo();
+    try {
+      for (const value of ['last tuesday', 1_764_000_000, '', '2026-11-23T10:00:00Z']) {
+        await dynamo.doc.send(new PutCommand({ TableName: LOCAL_TABLES.repos, Item: { ref: `dockerhub:hand/${typeof value}-${String(value).length}`, last_success_at: value } }));
+      }
+      const app = createApiApp({ repos: new DynamoRepoList(dynamo.doc, LOCAL_TABLES.repos), series: new MemorySeries(), readModel: new MemoryReadModel(), pollMinutes: 60, now: () => NOW });
+      const response = await app.request('/api/metrics');
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(promtoolCheck(text)).toEqual({ status: 0, output: '' });
+      // The one real time counts; the others read as never collected.
+      expect(text).toContain('pullwatch_ref_last_success_timestamp_seconds{registry="dockerhub",ref="dockerhub:hand/string-20"} 1795428000');
+      expect(text).toContain('pullwatch_refs{registry="dockerhub",state="never"} 3');
+      const repos = (await (await app.request('/api/repos')).json()) as { ref: string; last_success_at: string | null }[];
+      expect(repos.map((repo) => repo.last_success_at)).toEqual([null, null, null, '2026-11-23T10:00:00.000Z']);
+    } finally {
+      await dynamo.close();
+    }
   });
 });

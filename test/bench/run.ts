@@ -1,4 +1,4 @@
-// `npm run bench`: runs every benchmark and prints one JSON report (`-- --rate-limited` adds the slow one).
+// `npm run bench`: runs every benchmark and prints one JSON report (`-- --rate-limited` adds the slow ones).
 import { benchApi } from './api.ts';
 import { benchBundles } from './bundles.ts';
 import { benchDashboard } from './dashboard.ts';
@@ -13,10 +13,12 @@ const report = {
   },
   bundles: await benchBundles(),
   api: await benchApi(),
-  ingest: await benchIngest(),
+  ingest: { oneEventEach: await benchIngest(), thousandEventsEach: await benchIngest(100, 10, 1_000) },
   dashboard: await benchDashboard(),
   load: await benchLoad(),
-  // 1,000 refs at 180 requests a minute take more than 5 minutes by construction: only on request.
-  ...(process.argv.includes('--rate-limited') && { rateLimitedPoll: await benchRateLimitedPoll() }),
+  // 1,000 refs at 180 requests a minute take more than 5 minutes by construction, each: only on request.
+  ...(process.argv.includes('--rate-limited') && {
+    rateLimitedPoll: { oneInstance: await benchRateLimitedPoll(), twoInstances: await benchRateLimitedPoll({ instances: 2 }) },
+  }),
 };
 console.log(JSON.stringify(report, null, 2));

@@ -81,6 +81,14 @@ describe('collectMessage', () => {
     expect(later.written).toEqual([]);
   });
 
+  it('passes on who stopped a rate-limited ref and the budget the pacer believed, so a 429 can be told from a hold', async () => {
+    const belief = { limit: 180, remaining: 12, inFlight: 1, gapMs: 351 };
+    const h = harness(async () => {
+      throw new UpstreamError('rate_limited', 'http://hub/x', 'HTTP 429', NOW.getTime() + 5_000, { by: 'registry', belief });
+    });
+    expect(await collectMessage({ ref: 'dockerhub:a/b' }, h.deps)).toMatchObject({ status: 'delayed', rateLimit: { by: 'registry', belief } });
+  });
+
   it('gives a ref rate-limited too many times in a row up until the next poll', async () => {
     const h = harness(failing('rate_limited', NOW.getTime() + 1_000));
     expect(await collectMessage({ ref: 'dockerhub:a/b', attempt: MAX_RATE_LIMITED_ATTEMPTS }, h.deps)).toMatchObject({ status: 'failed', retry: false });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../lambdas/core/errors.ts';
 import { type HttpSettings, fetchUpstream, parseJsonBody, retryAtFrom } from '../../lambdas/core/http.ts';
-import { RateBudget } from '../../lambdas/core/rate-budget.ts';
+import { Pacer, type Turn } from '../../lambdas/core/pacing.ts';
 import { type FakeUpstream, json, startFakeUpstream } from '../fakes/upstream.ts';
 
 const settings: HttpSettings = { timeoutMs: 500, maxBytes: 1024, userAgent: 'pullwatch-test' };
@@ -116,16 +116,44 @@ describe('fetchUpstream', () => {
   });
 });
 
-describe('rate budget', () => {
+describe('pacing', () => {
+  const paced = (path: string, pacer: Pacer) =>
+    fetchUpstream({ url: `${fake.url}${path}`, accept: 'application/json', allowedHosts: [new URL(fake.url).host], pacer }, settings);
+
   it('holds the next request back, without sending it, once the announced budget is spent', async () => {
-    const budget = new RateBudget();
-    const request = (path: string) => fetchUpstream({ url: `${fake.url}${path}`, accept: 'application/json', allowedHosts: [], budget }, settings);
-    await request('/budget-spent');
+    const pacer = new Pacer({ registry: 'test' });
+    await paced('/budget-spent', pacer);
     const before = fake.requests.length;
-    const error = await failure(request('/ok'));
-    expect(error.kind).toBe('rate_limited');
+    const error = await failure(paced('/ok', pacer));
+    expect(error).toMatchObject({ kind: 'rate_limited', rateLimit: { by: 'pacer' } });
     expect(error.retryAt).toBeGreaterThan(Date.now() + 500_000);
     expect(fake.requests.length).toBe(before);
+  });
+
+  it('reports a 429 as the registry’s, with the budget the pacer believed it had, and holds back until its retry time', async () => {
+    const pacer = new Pacer({ registry: 'test' });
+    const error = await failure(paced('/limited-seconds', pacer));
+    expect(error).toMatchObject({ kind: 'rate_limited', rateLimit: { by: 'registry', belief: { inFlight: 0, gapMs: 0 } } });
+    expect((await failure(paced('/ok', pacer))).rateLimit?.by).toBe('pacer');
+  });
+
+  it('lets a redirect ride on the turn of the request it answers', async () => {
+    let turns = 0;
+    const pacer = new (class extends Pacer {
+      override turn(url: string): Promise<Turn> {
+        turns++;
+        return super.turn(url);
+      }
+    })({ registry: 'test' });
+    expect((await paced('/hop', pacer)).url).toBe(`${fake.url}/ok`);
+    expect(turns).toBe(1);
+  });
+
+  it('starts the timeout when the request is sent, not while it waits its turn', async () => {
+    const pacer = new Pacer({ registry: 'test', minGapMs: 700 });
+    await paced('/ok', pacer);
+    // The second request waits about 700 ms for its turn, longer than the 500 ms timeout.
+    expect(parseJsonBody(await paced('/ok', pacer))).toMatchObject({ ua: 'pullwatch-test' });
   });
 });
 

@@ -1,5 +1,6 @@
 // A fake Docker Hub on a FakeUpstream: repositories, owner listings with the anonymous offset cap, token auth.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RateWindow, type WindowKind } from './rate-window.ts';
 import { type FakeUpstream, dockerHubRepository, json } from './upstream.ts';
 
 export interface FakeDockerHubState {
@@ -8,34 +9,34 @@ export interface FakeDockerHubState {
   credentials?: { identifier: string; secret: string };
   /** Answer every request after this long. */
   latencyMs?: number;
-  /** Requests allowed per rolling minute; announced in X-RateLimit-* headers, 429 with Retry-After past it. */
+  /**
+   * Requests allowed per minute; announced in X-RateLimit-* headers, 429 with Retry-After past it. By default a budget
+   * no test reaches, announced all the same: without one, the collector paces by Docker Hub's real 180 a minute.
+   */
   requestsPerMinute?: number;
+  /** How the minute is counted: `rolling` (the last 60 s, the default) or `fixed` (resetting on the minute). */
+  window?: WindowKind;
   /** Counts the 429s served. */
   throttled?: number;
 }
 
 const ACCESS_TOKEN = 'fake-hub-access-token';
+const GENEROUS_REQUESTS_PER_MINUTE = 1_000_000;
 
 export function installFakeDockerHub(fake: FakeUpstream, state: FakeDockerHubState): void {
   const authorized = (request: IncomingMessage) => request.headers.authorization === `Bearer ${ACCESS_TOKEN}`;
-  const window: number[] = [];
+  const window = new RateWindow(state.window ?? 'rolling', state.requestsPerMinute ?? GENEROUS_REQUESTS_PER_MINUTE, 60_000);
 
   /** Applies latency and the rate limit; answers 429 itself and returns false when the request is over the limit. */
   const admit = async (response: ServerResponse): Promise<boolean> => {
     if (state.latencyMs) await new Promise((resolve) => setTimeout(resolve, state.latencyMs));
-    if (!state.requestsPerMinute) return true;
-    const now = Date.now();
-    while (window.length > 0 && window[0]! <= now - 60_000) window.shift();
-    const resetSeconds = Math.ceil(((window[0] ?? now) + 60_000) / 1000);
-    if (window.length >= state.requestsPerMinute) {
+    const admission = window.admit(Date.now());
+    if (!admission.admitted) {
       state.throttled = (state.throttled ?? 0) + 1;
-      json(response, 429, { message: 'too many requests' }, { 'retry-after': String(Math.max(1, resetSeconds - Math.floor(now / 1000))) });
+      json(response, 429, { message: 'too many requests' }, admission.headers);
       return false;
     }
-    window.push(now);
-    response.setHeader('x-ratelimit-limit', String(state.requestsPerMinute));
-    response.setHeader('x-ratelimit-remaining', String(state.requestsPerMinute - window.length));
-    response.setHeader('x-ratelimit-reset', String(resetSeconds));
+    for (const [name, value] of Object.entries(admission.headers)) response.setHeader(name, value);
     return true;
   };
 

@@ -1,5 +1,6 @@
 // A fake Docker Hub repository API that fails on purpose, from a seeded script, and logs every answer it gave.
 import type { ServerResponse } from 'node:http';
+import { RateWindow } from '../fakes/rate-window.ts';
 import { type FakeUpstream, dockerHubRepository, json } from '../fakes/upstream.ts';
 
 /**
@@ -85,6 +86,7 @@ export function installFaultyHub(fake: FakeUpstream, plan: FaultPlan): FaultyHub
   // Every count is fresh and none is 0, so a stored count names the one answer it came from.
   let nextCount = 1_000_000;
   const hub: FaultyHub = { answers, collection: 0, stop: () => late.forEach(clearTimeout) };
+  const budget = new RateWindow('rolling', 1_000_000, 60_000);
 
   fake.route(/^\/v2\/repositories\/[^/]+\/[^/]+\/$/, (_request, response: ServerResponse, url) => {
     const [, , , namespace, name] = url.pathname.split('/') as [string, string, string, string, string];
@@ -99,6 +101,8 @@ export function installFaultyHub(fake: FakeUpstream, plan: FaultPlan): FaultyHub
     }
     const served: ServedAnswer = { repo, collection: hub.collection, attempt, answer, arrivedAt: Date.now() };
     answers.push(served);
+    // Docker Hub announces its budget on every answer; without one the collector would pace by the real 180 a minute.
+    if (answer !== 'throttled') for (const [header, value] of Object.entries(budget.admit(served.arrivedAt).headers)) response.setHeader(header, value);
 
     switch (answer) {
       case 'ok':

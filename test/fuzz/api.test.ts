@@ -1,9 +1,12 @@
-// Fuzzes the HTTP API with generated GET requests on every route: only 2xx and 4xx answers, and every 400 names its parameter.
+// Fuzzes the HTTP API with generated GET requests on every route: only 2xx and 4xx answers, each within a time budget
+// (no parameter can make a request loop, allocate or wait in proportion to a number it names), and every 400 names its
+// parameter; and the webhook with generated posts: never a 5xx, whatever the body.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp } from '../../lambdas/api/app.ts';
-import { ingestEvents } from '../../lambdas/core/ingest.ts';
+import { TrackedRegistryRefs, ingestEvents } from '../../lambdas/core/ingest.ts';
 import type { ReadModel, RegistryCounters, RepoList, SeriesStore } from '../../lambdas/core/ports.ts';
+import { decodeEnvelope } from '../../lambdas/core/registry-events.ts';
 import type { Sample } from '../../lambdas/core/samples.ts';
 import { createIngestApp } from '../../lambdas/ingest/app.ts';
 import { LOCAL_TABLES } from '../../lambdas/local/dynamo.ts';
@@ -43,7 +46,7 @@ async function seed(series: SeriesStore, readModel: ReadModel, repos: RepoList, 
     { id: 'h1', timestamp: at(30), action: 'pull', target: { mediaType: 'application/vnd.oci.image.index.v1+json', repository: 'team/app', tag: 'latest' }, request: { method: 'HEAD', host: HOST } },
     { id: 'u1', timestamp: at(20), action: 'push', target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', repository: 'team/app', tag: 'v2' }, request: { method: 'PUT', host: HOST }, actor: { name: 'ci' } },
   ];
-  await ingestEvents(events, { counters, repos, trackedRefs: new Set() });
+  await ingestEvents(decodeEnvelope(new TextEncoder().encode(JSON.stringify({ events })), 1_000), { counters, tracked: new TrackedRegistryRefs(repos, 100, 0) });
 }
 
 const KNOWN_PATHS = ['library/nginx', 'nginx', 'acme/app', 'acme/nested/pkg', 'coreos/etcd', `${HOST}/team/app`, 'acme/*'];
@@ -173,14 +176,22 @@ const FOUND: { url: string; accept: string | undefined; ifNoneMatch: string | un
   { url: '/api/pulls/daily?to=0000-01-01', accept: undefined, ifNoneMatch: undefined },
   { url: '/api/pulls/daily?to=0000-02-15', accept: undefined, ifNoneMatch: undefined },
   { url: '/api/pulls?interval=hour&to=0000-01-01', accept: undefined, ifNoneMatch: undefined },
+  // Years past 9999 made the month loop compare "+010000-01" <= "9999-12" as strings, for ever (8-10 s, then a 500).
+  ...['/api/pulls?to=9999-12-31', '/api/pulls/daily?from=9999-12-20&to=9999-12-20', '/api/snapshot?date=9999-12-31', '/api/pulls?from=1000-01-01', '/api/pulls?to=99999d', '/api/pulls/daily?from=now-99999d', '/api/pulls?interval=hour&from=2000-01-01&to=2100-12-31', '/api/pulls/daily?to=275760-09-13', '/api/pulls/daily?from=8640000000000000'].map((url) => ({ url, accept: undefined, ifNoneMatch: undefined })),
 ];
+
+/** The longest one request may take, on either store: far below what the 9999 requests once took (8-10 s). */
+const REQUEST_BUDGET_MS = 250;
 
 async function fuzzApi(app: App, numRuns: number): Promise<Tally> {
   const tally: Tally = new Map();
   await fc.assert(
     fc.asyncProperty(request, async (sent) => {
+      const started = performance.now();
       const { problem, status } = await problemWith(app, sent);
+      const took = performance.now() - started;
       expect(problem, `GET ${sent.url} (accept: ${sent.accept ?? '-'})`).toBeUndefined();
+      expect(took, `GET ${sent.url} took ${Math.round(took)} ms`).toBeLessThan(REQUEST_BUDGET_MS);
       const routeName = /^\/api\/badge\//.test(sent.url) ? '/api/badge' : sent.url.split('?')[0]!;
       const statuses = tally.get(routeName) ?? new Map<number, number>();
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -202,7 +213,7 @@ describe('the query API under fuzzing, on in-memory ports', () => {
     app = createApiApp({ repos, series, readModel, counters, pollMinutes: 60, now: () => NOW });
   });
 
-  it(`answers ${FUZZ_RUNS} generated GET requests with 2xx or 4xx, and names the parameter of every 400`, async () => {
+  it(`answers ${FUZZ_RUNS} generated GET requests with 2xx or 4xx within ${REQUEST_BUDGET_MS} ms each, and names the parameter of every 400`, async () => {
     const tally = await fuzzApi(app, FUZZ_RUNS);
     // The requests get past the parameter checks often enough to exercise every route's answer.
     const ok = (route: string) => tally.get(route)?.get(200) ?? 0;
@@ -212,12 +223,20 @@ describe('the query API under fuzzing, on in-memory ports', () => {
 
   it('answers the webhook only with 200, 400, 401, 413 or 415, whatever is posted', async () => {
     const counters = new MemoryCounters();
-    const repos = new MemoryRepos();
-    const ingest = createIngestApp({ token: 'secret-token', ingest: (events) => ingestEvents(events, { counters, repos, trackedRefs: new Set() }) });
+    const tracked = new TrackedRegistryRefs(new MemoryRepos(), 50, 0);
+    const ingest = createIngestApp({ token: 'secret-token', maxEvents: 20, ingest: (envelope) => ingestEvents(envelope, { counters, tracked }) });
+    const hostile = { id: 'h', timestamp: NOW.toISOString(), action: 'pull', target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', repository: 'team/app', tag: 't'.repeat(2_000), digest: 'sha256:00' }, request: { method: 'GET', host: HOST }, actor: { name: 'a'.repeat(2_000) } };
     const post = fc.record({
       authorization: fc.constantFrom('Bearer secret-token', 'bearer secret-token', 'Bearer wrong', '', 'Bearer ', 'Basic c2VjcmV0'),
       contentType: fc.constantFrom('application/vnd.docker.distribution.events.v1+json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'text/plain', ''),
-      body: fc.oneof(fc.string({ maxLength: 200 }), fc.jsonValue().map((value) => JSON.stringify(value)), fc.constant(JSON.stringify({ events: [] })), mutatedText(JSON.stringify({ events: [{ id: 'a', timestamp: NOW.toISOString(), action: 'pull', target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', repository: 'team/app' }, request: { method: 'GET', host: HOST } }] }), ['"', '{', '}', ',', 'null', '[]'])),
+      body: fc.oneof(
+        fc.string({ maxLength: 200 }),
+        fc.jsonValue().map((value) => JSON.stringify(value)),
+        fc.constant(JSON.stringify({ events: [] })),
+        // Up to twice the 20-event cap, every other event invalid (a 2,000-character tag and actor), the others new repositories.
+        fc.nat(40).map((n) => JSON.stringify({ events: Array.from({ length: n }, (_, i) => (i % 2 ? { ...hostile, id: `h${i}` } : { ...hostile, id: `h${i}`, target: { mediaType: hostile.target.mediaType, repository: `r/${i}`, tag: 'v1' }, actor: {} })) })),
+        mutatedText(JSON.stringify({ events: [hostile] }), ['"', '{', '}', ',', 'null', '[]', '\\ud800', 't'.repeat(300)]),
+        mutatedText(JSON.stringify({ events: [{ id: 'a', timestamp: NOW.toISOString(), action: 'pull', target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', repository: 'team/app' }, request: { method: 'GET', host: HOST } }] }), ['"', '{', '}', ',', 'null', '[]'])),
     });
     await fc.assert(
       fc.asyncProperty(post, async ({ authorization, contentType, body }) => {
@@ -236,7 +255,7 @@ describe('the query API under fuzzing, on the DynamoDB store (dynalite)', () => 
     dynamo = await startTestDynamo();
     const series = new DynamoSeriesStore(dynamo.doc, LOCAL_TABLES.series);
     const repos = new DynamoRepoList(dynamo.doc, LOCAL_TABLES.repos);
-    const counters = new DynamoRegistryCounters(dynamo.doc, LOCAL_TABLES.counters);
+    const counters = new DynamoRegistryCounters(dynamo.transactional, LOCAL_TABLES.counters);
     const readModel = new DynamoReadModel(dynamo.doc, LOCAL_TABLES.series);
     await seed(series, readModel, repos, counters);
     app = createApiApp({ repos, series, readModel, counters, pollMinutes: 60, now: () => NOW });
@@ -246,7 +265,7 @@ describe('the query API under fuzzing, on the DynamoDB store (dynalite)', () => 
   });
 
   // Fewer cases: each one is several dynalite round trips; these look for what only a real adapter can refuse.
-  it('answers 500 generated GET requests with 2xx or 4xx', async () => {
+  it(`answers 500 generated GET requests with 2xx or 4xx within ${REQUEST_BUDGET_MS} ms each`, async () => {
     await fuzzApi(app, 500);
   });
 });

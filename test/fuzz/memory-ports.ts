@@ -1,7 +1,8 @@
 // In-memory RepoList, SeriesStore, ReadModel and RegistryCounters: the API's ports without a database, for fast
 // fuzzing and the Grafana board's tests.
-import type { Generation, ReadModel, RecordedError, RegistryCounters, RepoList, RepositoryCounts, SeriesStore, TagCount, TrackedRepo, WriteReport } from '../../lambdas/core/ports.ts';
+import type { Generation, ReadModel, RecordOutcome, RecordedError, RegistryCounters, RepoList, RepositoryCounts, SeriesStore, TagCount, TrackedRepo, WriteReport } from '../../lambdas/core/ports.ts';
 import { type SeriesView, foldSamples } from '../../lambdas/core/read-model.ts';
+import { addRepositoryDelta, addTagDelta, counterDeltas } from '../../lambdas/core/registry-counts.ts';
 import type { CountedEvent } from '../../lambdas/core/registry-events.ts';
 import { type Sample, type SeriesFilter, matchesFilter, seriesKey } from '../../lambdas/core/samples.ts';
 
@@ -113,33 +114,15 @@ export class MemoryCounters implements RegistryCounters {
   private readonly repos = new Map<string, RepositoryCounts>();
   private readonly tagCounts = new Map<string, Map<string, TagCount>>();
 
-  async record(event: CountedEvent): Promise<boolean> {
-    if (this.seen.has(event.id)) return false;
-    this.seen.add(event.id);
-    const repo = this.repos.get(event.ref) ?? { ref: event.ref, pulls: 0, versionChecks: 0, pushes: 0, deletes: 0, pushers: [] };
-    if (event.kind === 'pull') {
-      repo.pulls++;
-      repo.firstPullAt ??= event.at;
-      repo.lastPullAt = event.at;
-    } else if (event.kind === 'version_check') repo.versionChecks++;
-    else if (event.kind === 'push') {
-      repo.pushes++;
-      repo.firstPushAt ??= event.at;
-      repo.lastPushAt = event.at;
-      if (event.actor && !repo.pushers.includes(event.actor)) repo.pushers.push(event.actor);
-    } else repo.deletes++;
-    this.repos.set(event.ref, repo);
-    if (event.tag && (event.kind === 'pull' || event.kind === 'version_check')) {
-      const tags = this.tagCounts.get(event.ref) ?? new Map<string, TagCount>();
-      const tag = tags.get(event.tag) ?? { tag: event.tag, pulls: 0, versionChecks: 0 };
-      if (event.kind === 'pull') {
-        tag.pulls++;
-        tag.lastPullAt = event.at;
-      } else tag.versionChecks++;
-      tags.set(event.tag, tag);
-      this.tagCounts.set(event.ref, tags);
+  async record(events: readonly CountedEvent[]): Promise<RecordOutcome> {
+    const counted = events.filter((event) => !this.seen.has(event.id) && (this.seen.add(event.id), true));
+    const { repositories, tags } = counterDeltas(counted);
+    for (const delta of repositories) this.repos.set(delta.ref, addRepositoryDelta(this.repos.get(delta.ref), delta));
+    for (const delta of tags) {
+      const ofRepository = this.tagCounts.get(delta.ref) ?? new Map<string, TagCount>();
+      this.tagCounts.set(delta.ref, ofRepository.set(delta.tag, addTagDelta(ofRepository.get(delta.tag), delta)));
     }
-    return true;
+    return { counted, duplicates: events.length - counted.length };
   }
 
   async repository(ref: string): Promise<RepositoryCounts | undefined> {

@@ -1,11 +1,12 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCollectHandler } from '../../lambdas/collect/handler.ts';
 import { UpstreamError } from '../../lambdas/core/errors.ts';
 import type { RefMessage } from '../../lambdas/core/dispatch.ts';
 import type { Ref } from '../../lambdas/core/refs.ts';
 import type { Collected } from '../../lambdas/core/sources/index.ts';
 import type { Sample } from '../../lambdas/core/samples.ts';
+import { logger } from '../../lambdas/logger.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 
@@ -81,6 +82,28 @@ describe('collect handler', () => {
       now: () => NOW,
     });
     expect((await handler({ Records: [record('m1', '{"ref":"dockerhub:a/ok"}')] })).batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+  });
+});
+
+describe('collect handler on rate limits', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const belief = { limit: 180, remaining: 12, inFlight: 1, gapMs: 351 };
+  const limitedBy = (by: 'registry' | 'pacer') => async (): Promise<Collected> => {
+    throw new UpstreamError('rate_limited', 'http://hub/x', 'held', NOW.getTime() + 5_000, { by, belief });
+  };
+
+  it('warns of a 429 the registry answered despite pacing, with the budget the pacer believed it had', async () => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    await handlerWith(limitedBy('registry')).handler({ Records: [record('m1', '{"ref":"dockerhub:a/x"}')] });
+    expect(warn).toHaveBeenCalledWith('answered 429 although paced; back in the queue', expect.objectContaining({ ref: 'dockerhub:a/x', believedBudget: belief }));
+  });
+
+  it('logs a request the pacer held back as routine, not as a warning', async () => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    await handlerWith(limitedBy('pacer')).handler({ Records: [record('m1', '{"ref":"dockerhub:a/x"}')] });
+    expect(warn).not.toHaveBeenCalled();
+    expect(info).toHaveBeenCalledWith('rate limited; back in the queue', expect.objectContaining({ ref: 'dockerhub:a/x' }));
   });
 });
 

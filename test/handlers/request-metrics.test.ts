@@ -34,11 +34,11 @@ describe('request metrics', () => {
     expect(metrics.flushes).toBe(1);
   });
 
-  it('counts the webhook events counted, not the ignored or duplicate ones', async () => {
+  it('counts the webhook events counted, not the ignored, skipped or duplicate ones', async () => {
     const metrics = recorder();
     const app = createIngestApp({
       token: 't',
-      ingest: async () => ({ counted: { pull: 3, version_check: 1, push: 1, delete: 0 }, duplicates: 2, ignored: 4, ignoredReasons: [] }),
+      ingest: async () => ({ counted: { pull: 3, version_check: 1, push: 1, delete: 0 }, duplicates: 2, ignored: 4, ignoredReasons: [], skipped: 1, skippedReasons: { 'target.tag is not a tag': 1 } }),
       metrics,
     });
     const response = await app.request(INGEST_PATH, { method: 'POST', body: '{"events":[]}', headers: { authorization: 'Bearer t', 'content-type': 'application/json' } });

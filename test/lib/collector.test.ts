@@ -104,3 +104,28 @@ describe('Docker Hub secret', () => {
     expect(withSecret.toJSON().Resources[collectId].Properties.Environment.Variables.DOCKERHUB_SECRET).toBe('pullwatch/dockerhub');
   });
 });
+
+describe('shared request schedule', () => {
+  const scheduleTable = logicalId(template, 'AWS::DynamoDB::GlobalTable', 'CollectorRequestSchedule');
+  const onSchedule = (fn: string) =>
+    functionPermissions(template, fn)
+      .filter((statement) => JSON.stringify(statement.resources).includes(`"${scheduleTable}"`))
+      .flatMap((statement) => statement.actions);
+
+  it('is an on-demand table keyed by registry, deleted with the stack: it holds only pacing state', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'registry', KeyType: 'HASH' }],
+      }),
+      DeletionPolicy: 'Delete',
+    });
+    expect(resource(scheduleTable).Properties.Replicas[0].PointInTimeRecoverySpecification).toBeUndefined();
+  });
+
+  it('is named to collect, which may only move a registry on and read it; dispatch may not touch it', () => {
+    expect(resource(collect).Properties.Environment.Variables.REQUEST_SCHEDULE_TABLE).toEqual({ Ref: scheduleTable });
+    expect(onSchedule(collect).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(onSchedule(dispatch)).toEqual([]);
+  });
+});

@@ -47,9 +47,15 @@ describe('registry webhook', () => {
     expect(resource(dispatch).Properties.Environment.Variables.COUNTERS_TABLE).toBeUndefined();
   });
 
-  it('names the registry from context when asked', () => {
-    const named = synthesize({ context: { registryName: 'Registry.Example.com:5000' } }).template;
+  it('names the registry and caps the repositories it may track from context when asked, and leaves both to the function otherwise', () => {
+    const named = synthesize({ context: { registryName: 'Registry.Example.com:5000', ingestMaxRepositories: '25' } }).template;
     const fn = logicalId(named, 'AWS::Lambda::Function', 'WebhookIngest');
-    expect(named.toJSON().Resources[fn].Properties.Environment.Variables.REGISTRY_NAME).toBe('registry.example.com:5000');
+    expect(named.toJSON().Resources[fn].Properties.Environment.Variables).toMatchObject({ REGISTRY_NAME: 'registry.example.com:5000', INGEST_MAX_REPOSITORIES: '25' });
+    expect(resource(ingest).Properties.Environment.Variables).not.toHaveProperty('INGEST_MAX_REPOSITORIES');
+  });
+
+  it('lets ingest read the tracked refs (the cap counts them) and write the counters in transactions', () => {
+    // TransactWriteItems is authorised by the actions of its parts; the ids already recorded are read in batches.
+    expect(actions(ingest)).toEqual(expect.arrayContaining(['dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem']));
   });
 });

@@ -50,8 +50,8 @@ describe('Timestream series store (default)', () => {
   });
 
   it('creates no DynamoDB series table, only the read model beside it', () => {
-    // Besides the repos table and the webhook's counters table.
-    expect(Object.keys(timestream.findResources('AWS::DynamoDB::GlobalTable')).filter((id) => !/^(Repos|WebhookCounters)/.test(id))).toEqual([readModel]);
+    // Besides the repos table, the webhook's counters table and the collectors' request schedule.
+    expect(Object.keys(timestream.findResources('AWS::DynamoDB::GlobalTable')).filter((id) => !/^(Repos|WebhookCounters|CollectorRequestSchedule)/.test(id))).toEqual([readModel]);
   });
 
   it('tells collect and api where it is', () => {
@@ -160,7 +160,7 @@ describe('DynamoDB series store (-c store=dynamodb)', () => {
   });
 
   it('creates no table for the read model', () => {
-    expect(Object.keys(dynamodb.findResources('AWS::DynamoDB::GlobalTable')).filter((id) => !/^(Repos|WebhookCounters)/.test(id))).toEqual([seriesTable]);
+    expect(Object.keys(dynamodb.findResources('AWS::DynamoDB::GlobalTable')).filter((id) => !/^(Repos|WebhookCounters|CollectorRequestSchedule)/.test(id))).toEqual([seriesTable]);
   });
 
   it('lets api only read the series table', () => {

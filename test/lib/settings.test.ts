@@ -50,3 +50,15 @@ describe('retention setting', () => {
     expect(() => settings({ retentionDays: value })).toThrow(`got ${JSON.stringify(value)}`);
   });
 });
+
+describe('webhook repository cap setting', () => {
+  it('is absent unless given (the function then uses its default), and takes a whole number as the CLI or cdk.json gives it', () => {
+    expect(settings({})).not.toHaveProperty('ingestMaxRepositories');
+    expect(settings({ ingestMaxRepositories: '500' }).ingestMaxRepositories).toBe(500);
+    expect(settings({ ingestMaxRepositories: 50 }).ingestMaxRepositories).toBe(50);
+  });
+
+  it.each([0, -1, 2.5, 'many'])('rejects ingestMaxRepositories %j, naming the value', (value) => {
+    expect(() => settings({ ingestMaxRepositories: value })).toThrow(`"ingestMaxRepositories" must be a whole number of repositories, at least 1; got ${JSON.stringify(value)}`);
+  });
+});

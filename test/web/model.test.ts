@@ -214,7 +214,7 @@ describe('sorting and charting', () => {
   });
 
   it('guards text a spreadsheet would run as a formula, as the server CSV does', () => {
-    const csv = toCsv([make('ghcr:a', { label: null, error: { kind: 'transient', message: 'x', at: '' } }), { ...make('ghcr:b'), name: '=HYPERLINK("http://evil")' }]);
+    const csv = toCsv([make('ghcr:a', { label: null, error: { kind: 'transient', message: 'x', at: '' } }), { ...make('ghcr:b', {}), name: '=HYPERLINK("http://evil")' }]);
     expect(csv.split('\r\n')[2]).toBe(`ghcr,"'=HYPERLINK(""http://evil"")",pulls,,,,,,,,,`);
   });
 

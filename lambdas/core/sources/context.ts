@@ -1,28 +1,28 @@
-// What every source needs to reach its registry: base URLs, HTTP settings and a clock.
+// What a source is, and what it needs to reach its registry: base URL, HTTP settings, the registry's pacer and a clock.
 import type { HttpSettings } from '../http.ts';
 import type { Pacer } from '../pacing.ts';
-import type { RegistryCounters } from '../ports.ts';
-import type { RateBudget } from '../rate-budget.ts';
-import type { DockerHubAuth } from './dockerhub.ts';
+import type { Ref } from '../refs.ts';
+import type { Sample } from '../samples.ts';
 
-export interface UpstreamUrls {
-  dockerhub: string;
-  ghcr: string;
-  quay: string;
+export interface Collected {
+  samples: Sample[];
+  /** Refs found behind a wildcard whose listing carries no counts: each is collected on its own. */
+  expand?: string[];
+  /** Something the user should know although the collection succeeded (e.g. a cut listing). */
+  warnings?: string[];
 }
 
-export interface SourceContext {
-  urls: UpstreamUrls;
+/** Reads one registry; each source owns what its registry needs kept between calls (pacer, token). */
+export interface Source {
+  collect(ref: Ref): Promise<Collected>;
+}
+
+export interface Endpoint {
+  baseUrl: string;
   http: HttpSettings;
+  /** Every request to this registry waits its turn here. */
+  pacer: Pacer;
   now: () => Date;
-  /** GHCR has no API: its pages are scraped, politely, one request per gap from one collector. */
-  ghcrPacer: Pacer;
-  /** Docker Hub announces its budget in X-RateLimit-* headers; one collector keeps inside it. */
-  dockerhubBudget: RateBudget;
-  /** Present when a Docker Hub token is configured: raises limits and lifts the listing cap. */
-  dockerhubAuth?: DockerHubAuth;
-  /** Self-hosted registries have no counter of their own: pullwatch's webhook counts their pulls. */
-  registryCounters?: Pick<RegistryCounters, 'repository'>;
 }
 
 /** host[:port] of a base URL, for the redirect allow-list. */

@@ -1,8 +1,9 @@
 // GHCR: the lifetime "Total downloads" scraped from github.com package pages, and owner discovery from the package listings.
 import { RefError, UpstreamError } from '../errors.ts';
 import { type UpstreamResponse, fetchUpstream } from '../http.ts';
+import type { Ref } from '../refs.ts';
 import type { Sample } from '../samples.ts';
-import { type SourceContext, hostOf } from './context.ts';
+import { type Collected, type Endpoint, type Source, hostOf } from './context.ts';
 
 /**
  * GitHub serves these pages to any client, but a library-looking agent is the first thing an anti-scraping rule
@@ -60,41 +61,6 @@ export function parseGhcrDownloads(html: string, url: string): number {
   return count;
 }
 
-/** Reads one package (`owner/package` or `owner/nested/package`) from its github.com page. */
-export async function fetchGhcrPackage(path: string, ctx: SourceContext): Promise<Sample> {
-  const segments = path.split('/');
-  if (segments.length < 2 || !segments.every((segment) => NAME_SEGMENT.test(segment))) {
-    throw new RefError(`ghcr:${path}`, 'a GHCR package is owner/package, with plain name segments');
-  }
-  const [owner, ...name] = segments;
-  const base = baseUrl(ctx);
-  // GitHub names a nested package as one path segment with its slashes escaped (`a%2Fb`), not as sub-paths.
-  const pkg = name.map(encodeURIComponent).join('%2F');
-  const ownerSegment = encodeURIComponent(owner!);
-  const userUrl = `${base}/users/${ownerSegment}/packages/container/package/${pkg}`;
-  const orgUrl = `${base}/orgs/${ownerSegment}/packages/container/package/${pkg}`;
-
-  // The /users/ form serves organisations too (GitHub redirects it on github.com); /orgs/ is the fallback for when it does not.
-  let response: UpstreamResponse;
-  try {
-    response = await getGhcrPage(userUrl, ctx);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    try {
-      response = await getGhcrPage(orgUrl, ctx);
-    } catch (orgError) {
-      if (!isNotFound(orgError)) throw orgError;
-      throw new UpstreamError('not_found', userUrl, `no package page for ghcr:${path} under /users/ or /orgs/ (also tried ${orgUrl})`);
-    }
-  }
-  return {
-    registry: 'ghcr',
-    repo: path,
-    collectedAt: ctx.now().toISOString(),
-    pullCount: parseGhcrDownloads(response.body, response.url),
-  };
-}
-
 export interface GhcrListingPage {
   /** Package names of the owner linked from the page, decoded (`a/b` for nested), first-seen order, no repeats. */
   names: string[];
@@ -121,74 +87,116 @@ export function parseGhcrListing(html: string, owner: string): GhcrListingPage {
   return { names: [...names], hasNext };
 }
 
-/**
- * Every container package of an owner (`ghcr:owner/*`). The organisation listing is tried first because, for an
- * organisation, the user listing redirects to the profile and drops the query; a 404 there means the owner is a user.
- * Pages are read in order and the walk ends at the first page without a "next" link. A page that links onward but
- * adds no new name, a linked page that is missing, or more than MAX_LISTING_PAGES pages is format_changed: each would
- * otherwise return a silently shortened list.
- */
-export async function listGhcrPackages(owner: string, ctx: SourceContext): Promise<string[]> {
-  if (!NAME_SEGMENT.test(owner)) throw new RefError(`ghcr:${owner}/*`, 'a GHCR owner is one plain name segment');
-  const base = baseUrl(ctx);
-  const ownerSegment = encodeURIComponent(owner);
-  const listingUrl = (kind: 'org' | 'user', page: number): string =>
-    kind === 'org'
-      ? `${base}/orgs/${ownerSegment}/packages?ecosystem=container&page=${page}`
-      : `${base}/${ownerSegment}?tab=packages&ecosystem=container&page=${page}`;
+/** GHCR's github.com pages, scraped politely: every request waits its turn with the pacer (GHCR_REQUEST_GAP apart). */
+export class GhcrSource implements Source {
+  constructor(private readonly endpoint: Endpoint) {}
 
-  let kind: 'org' | 'user' = 'org';
-  let response: UpstreamResponse;
-  try {
-    response = await getGhcrPage(listingUrl('org', 1), ctx);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    kind = 'user';
-    try {
-      response = await getGhcrPage(listingUrl('user', 1), ctx);
-    } catch (userError) {
-      if (!isNotFound(userError)) throw userError;
-      throw new UpstreamError('not_found', listingUrl('org', 1), `no GitHub organization or user "${owner}" (also tried ${listingUrl('user', 1)})`);
-    }
+  async collect(ref: Ref): Promise<Collected> {
+    if (!ref.wildcard) return { samples: [await this.package(ref.path)] };
+    const owner = ref.path.split('/')[0]!;
+    return { samples: [], expand: (await this.packages(owner)).map((name) => `ghcr:${owner}/${name}`) };
   }
 
-  const names = new Set<string>();
-  for (let page = 1; ; page++) {
-    const listing = parseGhcrListing(response.body, owner);
-    const known = names.size;
-    for (const name of listing.names) names.add(name);
-    if (!listing.hasNext) return [...names];
-    if (names.size === known) {
-      throw formatChanged(response.url, `listing page ${page} links to a next page but adds no package names; the listing markup may have changed`);
+  /** Reads one package (`owner/package` or `owner/nested/package`) from its github.com page. */
+  async package(path: string): Promise<Sample> {
+    const segments = path.split('/');
+    if (segments.length < 2 || !segments.every((segment) => NAME_SEGMENT.test(segment))) {
+      throw new RefError(`ghcr:${path}`, 'a GHCR package is owner/package, with plain name segments');
     }
-    if (page >= MAX_LISTING_PAGES) {
-      throw formatChanged(
-        response.url,
-        `${owner} has more than ${MAX_LISTING_PAGES} listing pages (${names.size}+ packages); too many to expand by scraping, add its packages one by one`,
-      );
-    }
-    const nextUrl = listingUrl(kind, page + 1);
+    const [owner, ...name] = segments;
+    const base = this.baseUrl();
+    // GitHub names a nested package as one path segment with its slashes escaped (`a%2Fb`), not as sub-paths.
+    const pkg = name.map(encodeURIComponent).join('%2F');
+    const ownerSegment = encodeURIComponent(owner!);
+    const userUrl = `${base}/users/${ownerSegment}/packages/container/package/${pkg}`;
+    const orgUrl = `${base}/orgs/${ownerSegment}/packages/container/package/${pkg}`;
+
+    // The /users/ form serves organisations too (GitHub redirects it on github.com); /orgs/ is the fallback for when it does not.
+    let response: UpstreamResponse;
     try {
-      response = await getGhcrPage(nextUrl, ctx);
+      response = await this.page(userUrl);
     } catch (error) {
-      // The page was linked as "next"; its absence is not a missing owner.
-      if (isNotFound(error)) throw formatChanged(nextUrl, `listing page ${page + 1} was linked as next but answered 404`);
-      throw error;
+      if (!isNotFound(error)) throw error;
+      try {
+        response = await this.page(orgUrl);
+      } catch (orgError) {
+        if (!isNotFound(orgError)) throw orgError;
+        throw new UpstreamError('not_found', userUrl, `no package page for ghcr:${path} under /users/ or /orgs/ (also tried ${orgUrl})`);
+      }
+    }
+    return {
+      registry: 'ghcr',
+      repo: path,
+      collectedAt: this.endpoint.now().toISOString(),
+      pullCount: parseGhcrDownloads(response.body, response.url),
+    };
+  }
+
+  /**
+   * Every container package of an owner (`ghcr:owner/*`). The organisation listing is tried first because, for an
+   * organisation, the user listing redirects to the profile and drops the query; a 404 there means the owner is a user.
+   * Pages are read in order and the walk ends at the first page without a "next" link. A page that links onward but
+   * adds no new name, a linked page that is missing, or more than MAX_LISTING_PAGES pages is format_changed: each would
+   * otherwise return a silently shortened list.
+   */
+  async packages(owner: string): Promise<string[]> {
+    if (!NAME_SEGMENT.test(owner)) throw new RefError(`ghcr:${owner}/*`, 'a GHCR owner is one plain name segment');
+    const base = this.baseUrl();
+    const ownerSegment = encodeURIComponent(owner);
+    const listingUrl = (kind: 'org' | 'user', page: number): string =>
+      kind === 'org'
+        ? `${base}/orgs/${ownerSegment}/packages?ecosystem=container&page=${page}`
+        : `${base}/${ownerSegment}?tab=packages&ecosystem=container&page=${page}`;
+
+    let kind: 'org' | 'user' = 'org';
+    let response: UpstreamResponse;
+    try {
+      response = await this.page(listingUrl('org', 1));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      kind = 'user';
+      try {
+        response = await this.page(listingUrl('user', 1));
+      } catch (userError) {
+        if (!isNotFound(userError)) throw userError;
+        throw new UpstreamError('not_found', listingUrl('org', 1), `no GitHub organization or user "${owner}" (also tried ${listingUrl('user', 1)})`);
+      }
+    }
+
+    const names = new Set<string>();
+    for (let page = 1; ; page++) {
+      const listing = parseGhcrListing(response.body, owner);
+      const known = names.size;
+      for (const name of listing.names) names.add(name);
+      if (!listing.hasNext) return [...names];
+      if (names.size === known) {
+        throw formatChanged(response.url, `listing page ${page} links to a next page but adds no package names; the listing markup may have changed`);
+      }
+      if (page >= MAX_LISTING_PAGES) {
+        throw formatChanged(
+          response.url,
+          `${owner} has more than ${MAX_LISTING_PAGES} listing pages (${names.size}+ packages); too many to expand by scraping, add its packages one by one`,
+        );
+      }
+      const nextUrl = listingUrl(kind, page + 1);
+      try {
+        response = await this.page(nextUrl);
+      } catch (error) {
+        // The page was linked as "next"; its absence is not a missing owner.
+        if (isNotFound(error)) throw formatChanged(nextUrl, `listing page ${page + 1} was linked as next but answered 404`);
+        throw error;
+      }
     }
   }
-}
 
-/** One paced GHCR page request: every caller waits its turn, so one collector never bursts at github.com. */
-async function getGhcrPage(url: string, ctx: SourceContext): Promise<UpstreamResponse> {
-  await ctx.ghcrPacer.wait();
-  return fetchUpstream(
-    { url, accept: 'text/html', userAgent: GHCR_BROWSER_USER_AGENT, headers: PAGE_HEADERS, allowedHosts: [hostOf(ctx.urls.ghcr)] },
-    ctx.http,
-  );
-}
+  private page(url: string): Promise<UpstreamResponse> {
+    const { baseUrl, http, pacer } = this.endpoint;
+    return fetchUpstream({ url, accept: 'text/html', userAgent: GHCR_BROWSER_USER_AGENT, headers: PAGE_HEADERS, allowedHosts: [hostOf(baseUrl)], pacer }, http);
+  }
 
-function baseUrl(ctx: SourceContext): string {
-  return ctx.urls.ghcr.replace(/\/+$/, '');
+  private baseUrl(): string {
+    return this.endpoint.baseUrl.replace(/\/+$/, '');
+  }
 }
 
 function isNotFound(error: unknown): boolean {

@@ -1,9 +1,10 @@
 // Quay: daily repository-action counts from the repository API, and the public repositories of a namespace.
 import * as z from 'zod/mini';
 import { UpstreamError } from '../errors.ts';
-import { fetchUpstream, parseJsonBody, validateBody } from '../http.ts';
+import { type UpstreamResponse, fetchUpstream, parseJsonBody, validateBody } from '../http.ts';
+import type { Ref } from '../refs.ts';
 import type { Sample } from '../samples.ts';
-import { hostOf, type SourceContext } from './context.ts';
+import { type Collected, type Endpoint, type Source, hostOf } from './context.ts';
 
 /** Quay pages listings 100 repositories at a time: 100 pages is 10,000 repositories, far past any real namespace. */
 export const MAX_LISTING_PAGES = 100;
@@ -35,13 +36,6 @@ const listingSchema = z.object({
   next_page: z.nullish(z.string().check(z.minLength(1))),
 });
 
-/** Reads one repository (`namespace/name`): one sample per day Quay reports, oldest first. */
-export async function fetchQuayRepository(path: string, ctx: SourceContext): Promise<Sample[]> {
-  const url = `${ctx.urls.quay}/api/v1/repository/${path.split('/').map(encodeURIComponent).join('/')}?includeStats=true&includeTags=false`;
-  const response = await fetchUpstream({ url, accept: 'application/json', allowedHosts: [hostOf(ctx.urls.quay)] }, ctx.http);
-  return parseQuayRepository(parseJsonBody(response), path, url, ctx.now());
-}
-
 /**
  * Turns a repository answer into daily samples. A day listed twice with the same count is one day; with
  * different counts the answer contradicts itself (Quay keeps one row per repository and day), so it is rejected.
@@ -65,25 +59,48 @@ export function parseQuayRepository(body: unknown, path: string, url: string, no
     .map(([date, count]) => ({ registry: 'quay', repo: path, collectedAt: `${date}T00:00:00.000Z`, pullCount: count, measure: 'daily_actions' }));
 }
 
-/** Lists the public repositories of a namespace (`quay:namespace/*`) as `namespace/name` paths, in Quay's order. */
-export async function listQuayRepositories(namespace: string, ctx: SourceContext): Promise<string[]> {
-  const firstPage = `${ctx.urls.quay}/api/v1/repository?namespace=${encodeURIComponent(namespace)}&public=true`;
-  const paths = new Set<string>();
-  const tokens = new Set<string>();
-  let url = firstPage;
-  for (let page = 1; ; page++) {
-    const response = await fetchUpstream({ url, accept: 'application/json', allowedHosts: [hostOf(ctx.urls.quay)] }, ctx.http);
-    const { repositories, nextPage } = parseQuayListing(parseJsonBody(response), namespace, url);
-    for (const path of repositories) paths.add(path);
-    if (nextPage === undefined) return [...paths];
-    if (tokens.has(nextPage)) {
-      throw new UpstreamError('format_changed', url, `next_page token ${JSON.stringify(nextPage)} came back again; following it would loop`);
+/** Quay's repository API, anonymous for public repositories; every request waits its turn with the pacer. */
+export class QuaySource implements Source {
+  constructor(private readonly endpoint: Endpoint) {}
+
+  async collect(ref: Ref): Promise<Collected> {
+    if (!ref.wildcard) return { samples: await this.repository(ref.path) };
+    const namespace = ref.path.split('/')[0]!;
+    return { samples: [], expand: (await this.repositories(namespace)).map((path) => `quay:${path}`) };
+  }
+
+  /** Reads one repository (`namespace/name`): one sample per day Quay reports, oldest first. */
+  async repository(path: string): Promise<Sample[]> {
+    const url = `${this.endpoint.baseUrl}/api/v1/repository/${path.split('/').map(encodeURIComponent).join('/')}?includeStats=true&includeTags=false`;
+    const response = await this.get(url);
+    return parseQuayRepository(parseJsonBody(response), path, url, this.endpoint.now());
+  }
+
+  /** Lists the public repositories of a namespace (`quay:namespace/*`) as `namespace/name` paths, in Quay's order. */
+  async repositories(namespace: string): Promise<string[]> {
+    const firstPage = `${this.endpoint.baseUrl}/api/v1/repository?namespace=${encodeURIComponent(namespace)}&public=true`;
+    const paths = new Set<string>();
+    const tokens = new Set<string>();
+    let url = firstPage;
+    for (let page = 1; ; page++) {
+      const response = await this.get(url);
+      const { repositories, nextPage } = parseQuayListing(parseJsonBody(response), namespace, url);
+      for (const path of repositories) paths.add(path);
+      if (nextPage === undefined) return [...paths];
+      if (tokens.has(nextPage)) {
+        throw new UpstreamError('format_changed', url, `next_page token ${JSON.stringify(nextPage)} came back again; following it would loop`);
+      }
+      if (page >= MAX_LISTING_PAGES) {
+        throw new UpstreamError('format_changed', url, `listing of ${namespace} goes on past ${MAX_LISTING_PAGES} pages`);
+      }
+      tokens.add(nextPage);
+      url = `${firstPage}&next_page=${encodeURIComponent(nextPage)}`;
     }
-    if (page >= MAX_LISTING_PAGES) {
-      throw new UpstreamError('format_changed', url, `listing of ${namespace} goes on past ${MAX_LISTING_PAGES} pages`);
-    }
-    tokens.add(nextPage);
-    url = `${firstPage}&next_page=${encodeURIComponent(nextPage)}`;
+  }
+
+  private get(url: string): Promise<UpstreamResponse> {
+    const { baseUrl, http, pacer } = this.endpoint;
+    return fetchUpstream({ url, accept: 'application/json', allowedHosts: [hostOf(baseUrl)], pacer }, http);
   }
 }
 

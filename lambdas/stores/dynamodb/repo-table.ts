@@ -85,14 +85,15 @@ async function ifTracked(write: Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** Items may be written by hand in the console: read them leniently. */
+/** Items may be written by hand in the console: read them leniently (a success time that is no time is left out). */
 function toTrackedRepo(item: Record<string, unknown>): TrackedRepo {
   const lastError = item.last_error as RecordedError | undefined;
+  const lastSuccessMs = typeof item.last_success_at === 'string' ? Date.parse(item.last_success_at) : Number.NaN;
   return {
     ref: String(item[REPOS_PARTITION_KEY]),
     enabled: item.enabled !== false && item.enabled !== 'false',
     ...(typeof item.label === 'string' && { label: item.label }),
-    ...(typeof item.last_success_at === 'string' && { lastSuccessAt: item.last_success_at }),
+    ...(!Number.isNaN(lastSuccessMs) && { lastSuccessAt: new Date(lastSuccessMs).toISOString() }),
     ...(lastError && typeof lastError === 'object' && { lastError }),
   };
 }

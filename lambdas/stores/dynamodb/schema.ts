@@ -26,13 +26,24 @@
 //                    `written_at`. Answers are cached and ETagged by it.
 //   Neither `view` nor `generation` can clash with a series key, which always has a colon.
 //
-// counters table (self-hosted registries' webhook): pk `pk`, sk `sk`, TTL attribute expires_at.
+// counters table (self-hosted registries' webhook; AWS only): pk `pk`, sk `sk`, TTL attribute expires_at.
 //   event item:      pk = `event#<id>`, sk = `event`; written once per event id (conditional put), expires after
 //                    8 days: the registry redelivers for as long as it is down, and the id is what makes a
-//                    redelivery count nothing.
-//   repository item: pk = `repo#<ref>`, sk = `total`; pulls, version_checks, pushes, deletes (ADD), first/last
-//                    pull and push times, pushers (a string set of actor names).
+//                    redelivery count nothing. The id is the event's as received (valid UTF-8, at most 256 characters).
+//   repository item: pk = `repo#<ref>`, sk = `total`; pulls, version_checks, pushes, deletes (ADD), the earliest and
+//                    latest pull and push times and the latest delete time, pushers (a string set of actor names).
 //   tag item:        pk = `repo#<ref>`, sk = `tag#<tag>`; pulls, version_checks, last_pull_at.
+//   Events are written in groups of at most 100 actions, one TransactWriteItems each: the event items (conditional
+//   puts) with one update per repository and tag item they touch, so ids and counts land together or not at all. A
+//   time is SET only when it moves the stored one out, on the condition that it has not moved since it was read.
+//   Local mode keeps the same counts in a journal in DATA_DIR instead (dynalite has no transactions): see
+//   lambdas/local/counter-journal.ts. A DATA_DIR from before the journal had them in its `pullwatch-counters` table,
+//   imported once.
+//
+// request schedule table (the collectors' shared pacing, lambdas/core/pacing.ts): pk `registry` = `dockerhub`, `ghcr`
+//   or `quay`; `next_free_at` (epoch ms) is when that registry's next unreserved request slot starts. Collectors reserve
+//   slices of slots by moving it on with one conditional UpdateItem (lambdas/stores/dynamodb/request-schedule-table.ts).
+//   Three items in all, rewritten in place: nothing to expire, nothing worth restoring.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 export const REPOS_PARTITION_KEY = 'ref';
@@ -65,6 +76,17 @@ export function seriesTableDefinition(tableName: string): CreateTableCommandInpu
       { AttributeName: SERIES_PARTITION_KEY, KeyType: 'HASH' },
       { AttributeName: SERIES_SORT_KEY, KeyType: 'RANGE' },
     ],
+  };
+}
+
+export const REQUEST_SCHEDULE_PARTITION_KEY = 'registry';
+
+export function requestScheduleTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: REQUEST_SCHEDULE_PARTITION_KEY, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: REQUEST_SCHEDULE_PARTITION_KEY, KeyType: 'HASH' }],
   };
 }
 

@@ -1,19 +1,18 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../lambdas/core/errors.ts';
-import type { SourceContext } from '../../../lambdas/core/sources/context.ts';
-import { DockerHubAuth, fetchDockerHubRepository, listDockerHubOwner, parseDockerHubRepository } from '../../../lambdas/core/sources/dockerhub.ts';
+import { type DockerHubCredentials, DockerHubSource, parseDockerHubRepository } from '../../../lambdas/core/sources/dockerhub.ts';
 import { installFakeDockerHub, ownerRepos } from '../../fakes/dockerhub.ts';
-import { testSourceContext } from '../../fakes/source-context.ts';
+import { testEndpoint } from '../../fakes/endpoint.ts';
 import { type FakeUpstream, dockerHubRepository, json, startFakeUpstream } from '../../fakes/upstream.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 let fake: FakeUpstream;
-let ctx: SourceContext;
+let hub: DockerHubSource;
 
 beforeAll(async () => {
   fake = await startFakeUpstream();
-  ctx = testSourceContext(fake.url, { now: () => NOW });
+  hub = new DockerHubSource(testEndpoint(fake.url, { now: () => NOW }));
   fake.route('/v2/repositories/library/nginx/', (_req, res) => json(res, 200, dockerHubRepository('library', 'nginx', 2_147_483_647 + 5, 20_000)));
   fake.route('/v2/repositories/new/empty/', (_req, res) => json(res, 200, dockerHubRepository('new', 'empty', 0)));
   fake.route('/v2/repositories/odd/shape/', (_req, res) => json(res, 200, { name: 'shape', pull_count: '12' }));
@@ -22,7 +21,7 @@ afterAll(() => fake.close());
 
 describe('Docker Hub repository', () => {
   it('reads pull_count, star_count and last_updated, exact past 2^31', async () => {
-    expect(await fetchDockerHubRepository('library/nginx', ctx)).toEqual({
+    expect(await hub.repository('library/nginx')).toEqual({
       registry: 'dockerhub',
       repo: 'library/nginx',
       collectedAt: NOW.toISOString(),
@@ -34,15 +33,15 @@ describe('Docker Hub repository', () => {
   });
 
   it('records a real zero as zero', async () => {
-    expect((await fetchDockerHubRepository('new/empty', ctx)).pullCount).toBe(0);
+    expect((await hub.repository('new/empty')).pullCount).toBe(0);
   });
 
   it('reports a missing repository as not_found', async () => {
-    await expect(fetchDockerHubRepository('nobody/nothing', ctx)).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(hub.repository('nobody/nothing')).rejects.toMatchObject({ kind: 'not_found' });
   });
 
   it('reports a pull_count that is not a number as a format change, never a count', async () => {
-    await expect(fetchDockerHubRepository('odd/shape', ctx)).rejects.toMatchObject({ kind: 'format_changed', message: expect.stringContaining('pull_count') });
+    await expect(hub.repository('odd/shape')).rejects.toMatchObject({ kind: 'format_changed', message: expect.stringContaining('pull_count') });
   });
 
   it('returns a sample or a format_changed error for any JSON', () => {
@@ -62,50 +61,48 @@ describe('Docker Hub repository', () => {
 });
 
 describe('Docker Hub owner listing', () => {
-  let hub: FakeUpstream;
+  let fakeHub: FakeUpstream;
   const state = { repos: new Map<string, number>(), credentials: { identifier: 'bot', secret: 'dckr_pat_x' } };
 
   beforeAll(async () => {
-    hub = await startFakeUpstream();
-    installFakeDockerHub(hub, state);
+    fakeHub = await startFakeUpstream();
+    installFakeDockerHub(fakeHub, state);
     for (const [path, pulls] of [...ownerRepos('small', 150), ...ownerRepos('large', 250), ...ownerRepos('exact', 99)]) state.repos.set(path, pulls);
   });
-  afterAll(() => hub.close());
+  afterAll(() => fakeHub.close());
 
-  const listing = (namespace: string, auth?: DockerHubAuth) =>
-    listDockerHubOwner(namespace, testSourceContext(hub.url, { ...(auth && { dockerhubAuth: auth }) }));
+  const listing = (namespace: string, credentials?: DockerHubCredentials) => new DockerHubSource(testEndpoint(fakeHub.url), credentials).owner(namespace);
 
   it('follows the pages, 99 rows at a time, and reads every count', async () => {
-    hub.requests.length = 0;
+    fakeHub.requests.length = 0;
     const { samples, truncated } = await listing('small');
     expect(truncated).toBeUndefined();
     expect(samples).toHaveLength(150);
     expect(samples[149]).toMatchObject({ registry: 'dockerhub', repo: 'small/repo-149', pullCount: 1149 });
-    expect(hub.requests).toEqual(['GET /v2/namespaces/small/repositories?page_size=99&page=1', 'GET /v2/namespaces/small/repositories?page_size=99&page=2']);
+    expect(fakeHub.requests).toEqual(['GET /v2/namespaces/small/repositories?page_size=99&page=1', 'GET /v2/namespaces/small/repositories?page_size=99&page=2']);
   });
 
   it('stops after the last full page without asking past the end', async () => {
-    hub.requests.length = 0;
+    fakeHub.requests.length = 0;
     expect((await listing('exact')).samples).toHaveLength(99);
-    expect(hub.requests).toHaveLength(1);
+    expect(fakeHub.requests).toHaveLength(1);
   });
 
   it('anonymously reads 198 repositories, never asks for the capped offset, and says the listing was cut', async () => {
-    hub.requests.length = 0;
+    fakeHub.requests.length = 0;
     const { samples, truncated } = await listing('large');
     expect(samples).toHaveLength(198);
     expect(truncated).toContain('198 repositories of large');
     expect(truncated).toContain('DOCKERHUB_TOKEN');
-    expect(hub.requests.some((request) => request.includes('page=3'))).toBe(false);
+    expect(fakeHub.requests.some((request) => request.includes('page=3'))).toBe(false);
   });
 
   it('with a token, authenticates once and reads past 198', async () => {
-    hub.requests.length = 0;
-    const auth = new DockerHubAuth(state.credentials);
-    const { samples, truncated } = await listing('large', auth);
+    fakeHub.requests.length = 0;
+    const { samples, truncated } = await listing('large', state.credentials);
     expect(truncated).toBeUndefined();
     expect(samples).toHaveLength(250);
-    expect(hub.requests.filter((request) => request === 'POST /v2/auth/token')).toHaveLength(1);
+    expect(fakeHub.requests.filter((request) => request === 'POST /v2/auth/token')).toHaveLength(1);
   });
 
   it('treats a 403 on a later page as the anonymous cap, not a failure', async () => {
@@ -116,7 +113,7 @@ describe('Docker Hub owner listing', () => {
         : json(res, 403, { message: 'pagination offset too large for anonymous requests' }),
     );
     try {
-      const { samples, truncated } = await listDockerHubOwner('capped', testSourceContext(limited.url));
+      const { samples, truncated } = await new DockerHubSource(testEndpoint(limited.url)).owner('capped');
       expect(samples).toHaveLength(1);
       expect(truncated).toBeDefined();
     } finally {
@@ -129,7 +126,6 @@ describe('Docker Hub owner listing', () => {
   });
 
   it('reports wrong credentials as an auth error', async () => {
-    const auth = new DockerHubAuth({ identifier: 'bot', secret: 'wrong' });
-    await expect(listing('large', auth)).rejects.toMatchObject({ kind: 'auth' });
+    await expect(listing('large', { identifier: 'bot', secret: 'wrong' })).rejects.toMatchObject({ kind: 'auth' });
   });
 });

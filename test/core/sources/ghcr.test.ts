@@ -3,17 +3,9 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../lambdas/core/errors.ts';
-import { Pacer } from '../../../lambdas/core/pacing.ts';
-import { RateBudget } from '../../../lambdas/core/rate-budget.ts';
-import type { SourceContext } from '../../../lambdas/core/sources/context.ts';
-import {
-  GHCR_BROWSER_USER_AGENT,
-  MAX_LISTING_PAGES,
-  fetchGhcrPackage,
-  listGhcrPackages,
-  parseGhcrDownloads,
-  parseGhcrListing,
-} from '../../../lambdas/core/sources/ghcr.ts';
+import { Pacer, type Turn } from '../../../lambdas/core/pacing.ts';
+import { GHCR_BROWSER_USER_AGENT, GhcrSource, MAX_LISTING_PAGES, parseGhcrDownloads, parseGhcrListing } from '../../../lambdas/core/sources/ghcr.ts';
+import { testEndpoint } from '../../fakes/endpoint.ts';
 import { type FakeUpstream, startFakeUpstream } from '../../fakes/upstream.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/ghcr/${name}`, import.meta.url), 'utf8');
@@ -220,32 +212,26 @@ describe('parseGhcrListing', () => {
 describe('GHCR over HTTP', () => {
   let fake: FakeUpstream;
   let elsewhere: FakeUpstream;
-  let ctx: SourceContext;
+  let ghcr: GhcrSource;
   let seenHeaders: IncomingHttpHeaders | undefined;
   const html = (res: ServerResponse, body: string, status = 200): void => {
     res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
   };
-  const contextWith = (pacer: Pacer): SourceContext => ({ ...ctx, ghcrPacer: pacer });
+  const pacedBy = (pacer: Pacer): GhcrSource => new GhcrSource(testEndpoint(fake.url, { now: () => NOW, http: { timeoutMs: 2_000, maxBytes: 2 * MIB, userAgent: 'test' }, pacer }));
 
-  /** Counts waits, so a test can hold the source to one wait per request. */
+  /** Counts turns, so a test can hold the source to one turn per request. */
   class CountingPacer extends Pacer {
-    waits = 0;
-    override async wait(): Promise<void> {
-      this.waits++;
-      await super.wait();
+    turns = 0;
+    override turn(url: string): Promise<Turn> {
+      this.turns++;
+      return super.turn(url);
     }
   }
 
   beforeAll(async () => {
     fake = await startFakeUpstream();
     elsewhere = await startFakeUpstream();
-    ctx = {
-      urls: { dockerhub: fake.url, ghcr: fake.url, quay: fake.url },
-      http: { timeoutMs: 2_000, maxBytes: 2 * MIB, userAgent: 'test' },
-      now: () => NOW,
-      ghcrPacer: new Pacer(0),
-      dockerhubBudget: new RateBudget(),
-    };
+    ghcr = pacedBy(new Pacer({ registry: 'ghcr' }));
 
     fake.route('/users/acme-labs/packages/container/package/cli', (req, res) => {
       seenHeaders = req.headers;
@@ -307,7 +293,7 @@ describe('GHCR over HTTP', () => {
 
   describe('fetchGhcrPackage', () => {
     it('reads a package page into a ghcr sample', async () => {
-      expect(await fetchGhcrPackage('acme-labs/cli', ctx)).toEqual({
+      expect(await ghcr.package('acme-labs/cli')).toEqual({
         registry: 'ghcr',
         repo: 'acme-labs/cli',
         collectedAt: NOW.toISOString(),
@@ -317,21 +303,21 @@ describe('GHCR over HTTP', () => {
     });
 
     it('requests a nested package as one %2F-escaped segment', async () => {
-      const sample = await fetchGhcrPackage('acme-labs/tools/migrate', ctx);
+      const sample = await ghcr.package('acme-labs/tools/migrate');
       expect(sample).toMatchObject({ repo: 'acme-labs/tools/migrate', pullCount: 3_000_000_000 });
       expect(fake.requests).toEqual(['GET /users/acme-labs/packages/container/package/tools%2Fmigrate']);
     });
 
     it('asks like a browser: desktop Chrome User-Agent, Accept text/html', async () => {
-      await fetchGhcrPackage('acme-labs/cli', ctx);
+      await ghcr.package('acme-labs/cli');
       expect(seenHeaders?.['user-agent']).toBe(GHCR_BROWSER_USER_AGENT);
       expect(seenHeaders?.['user-agent']).toMatch(/^Mozilla\/5\.0 \(.+\) AppleWebKit\/537\.36 \(KHTML, like Gecko\) Chrome\/\d+\.0\.0\.0 Safari\/537\.36$/);
-      expect(seenHeaders?.['user-agent']).not.toBe(ctx.http.userAgent);
+      expect(seenHeaders?.['user-agent']).not.toBe('test');
       expect(seenHeaders?.accept).toBe('text/html');
     });
 
     it('falls back to the organisation page when the user page is 404', async () => {
-      expect((await fetchGhcrPackage('acme-org/engine', ctx)).pullCount).toBe(5150);
+      expect((await ghcr.package('acme-org/engine')).pullCount).toBe(5150);
       expect(fake.requests).toEqual([
         'GET /users/acme-org/packages/container/package/engine',
         'GET /orgs/acme-org/packages/container/package/engine',
@@ -339,12 +325,12 @@ describe('GHCR over HTTP', () => {
     });
 
     it('follows GitHub\'s redirect from the user page to the repository-scoped page on the same host', async () => {
-      expect((await fetchGhcrPackage('acme-moved/engine', ctx)).pullCount).toBe(61);
+      expect((await ghcr.package('acme-moved/engine')).pullCount).toBe(61);
       expect(fake.requests).toEqual(['GET /users/acme-moved/packages/container/package/engine', 'GET /acme-moved/platform/pkgs/container/engine']);
     });
 
     it('reports a package missing under both /users/ and /orgs/ as not_found naming both', async () => {
-      const error = await rejected(fetchGhcrPackage('acme-labs/nothing', ctx));
+      const error = await rejected(ghcr.package('acme-labs/nothing'));
       expect(error.kind).toBe('not_found');
       expect(error.url).toBe(`${fake.url}/users/acme-labs/packages/container/package/nothing`);
       expect(error.message).toContain(`${fake.url}/orgs/acme-labs/packages/container/package/nothing`);
@@ -352,48 +338,51 @@ describe('GHCR over HTTP', () => {
     });
 
     it('refuses a body over the 2 MiB cap with the http helper\'s format_changed', async () => {
-      const error = await rejected(fetchGhcrPackage('acme-labs/huge', ctx));
+      const error = await rejected(ghcr.package('acme-labs/huge'));
       expect(error.kind).toBe('format_changed');
       expect(error.message).toContain(`${2 * MIB}-byte cap`);
     });
 
     it('refuses a redirect to another host without contacting it', async () => {
-      const error = await rejected(fetchGhcrPackage('acme-labs/offsite', ctx));
+      const error = await rejected(ghcr.package('acme-labs/offsite'));
       expect(error.kind).toBe('format_changed');
       expect(error.message).toContain('redirected off the registry');
       expect(elsewhere.requests).toEqual([]);
     });
 
     it('reports a redesigned page as format_changed, never a sample', async () => {
-      const error = await rejected(fetchGhcrPackage('acme-labs/redesigned', ctx));
+      const error = await rejected(ghcr.package('acme-labs/redesigned'));
       expect(error.kind).toBe('format_changed');
       expect(error.url).toBe(`${fake.url}/users/acme-labs/packages/container/package/redesigned`);
     });
 
-    it('passes a rate limit through without trying the organisation page', async () => {
-      const error = await rejected(fetchGhcrPackage('acme-labs/busy', ctx));
+    it('passes a rate limit through without trying the organisation page, and sends nothing more before its retry time', async () => {
+      const paced = pacedBy(new Pacer({ registry: 'ghcr' }));
+      const error = await rejected(paced.package('acme-labs/busy'));
       expect(error.kind).toBe('rate_limited');
       expect(fake.requests).toEqual(['GET /users/acme-labs/packages/container/package/busy']);
+      expect((await rejected(paced.package('acme-labs/cli'))).rateLimit?.by).toBe('pacer');
+      expect(fake.requests).toHaveLength(1);
     });
 
     it('refuses a path that is not owner/package before any request', async () => {
-      await expect(fetchGhcrPackage('acme-labs', ctx)).rejects.toThrow('a GHCR package is owner/package');
-      await expect(fetchGhcrPackage('acme-labs/../cli', ctx)).rejects.toThrow('a GHCR package is owner/package');
+      await expect(ghcr.package('acme-labs')).rejects.toThrow('a GHCR package is owner/package');
+      await expect(ghcr.package('acme-labs/../cli')).rejects.toThrow('a GHCR package is owner/package');
       expect(fake.requests).toEqual([]);
     });
 
     it('waits for the pacer before every request, the fallback included', async () => {
-      const pacer = new CountingPacer(0);
-      await fetchGhcrPackage('acme-org/engine', contextWith(pacer));
-      expect(pacer.waits).toBe(2);
+      const pacer = new CountingPacer({ registry: 'ghcr' });
+      await pacedBy(pacer).package('acme-org/engine');
+      expect(pacer.turns).toBe(2);
       expect(fake.requests).toHaveLength(2);
     });
 
     it('spaces requests by the pacer gap', async () => {
-      const paced = contextWith(new Pacer(200));
+      const paced = pacedBy(new Pacer({ registry: 'ghcr', minGapMs: 200 }));
       const started = performance.now();
-      await fetchGhcrPackage('acme-labs/cli', paced);
-      await fetchGhcrPackage('acme-labs/cli', paced);
+      await paced.package('acme-labs/cli');
+      await paced.package('acme-labs/cli');
       expect(performance.now() - started).toBeGreaterThanOrEqual(180);
       expect(fake.requests).toHaveLength(2);
     });
@@ -401,7 +390,7 @@ describe('GHCR over HTTP', () => {
 
   describe('listGhcrPackages', () => {
     it('walks an organisation listing across its two pages', async () => {
-      expect(await listGhcrPackages('acme-labs', ctx)).toEqual(['cli', 'api', 'tools/migrate', 'web', 'tools/seed']);
+      expect(await ghcr.packages('acme-labs')).toEqual(['cli', 'api', 'tools/migrate', 'web', 'tools/seed']);
       expect(fake.requests).toEqual([
         'GET /orgs/acme-labs/packages?ecosystem=container&page=1',
         'GET /orgs/acme-labs/packages?ecosystem=container&page=2',
@@ -409,17 +398,17 @@ describe('GHCR over HTTP', () => {
     });
 
     it('falls back to the user listing when the organisation listing is 404', async () => {
-      expect(await listGhcrPackages('jdoe', ctx)).toEqual(['dotfiles', 'homelab/dns']);
+      expect(await ghcr.packages('jdoe')).toEqual(['dotfiles', 'homelab/dns']);
       expect(fake.requests).toEqual(['GET /orgs/jdoe/packages?ecosystem=container&page=1', 'GET /jdoe?tab=packages&ecosystem=container&page=1']);
     });
 
     it('returns no packages for an owner that has none', async () => {
-      expect(await listGhcrPackages('quiet-org', ctx)).toEqual([]);
+      expect(await ghcr.packages('quiet-org')).toEqual([]);
       expect(fake.requests).toHaveLength(1);
     });
 
     it('reports an owner missing as both organisation and user as not_found', async () => {
-      const error = await rejected(listGhcrPackages('nobody-at-all', ctx));
+      const error = await rejected(ghcr.packages('nobody-at-all'));
       expect(error.kind).toBe('not_found');
       expect(error.message).toContain('no GitHub organization or user "nobody-at-all"');
       expect(fake.requests).toEqual([
@@ -429,31 +418,31 @@ describe('GHCR over HTTP', () => {
     });
 
     it('stops with format_changed when a page links onward but adds nothing new', async () => {
-      const error = await rejected(listGhcrPackages('stuck-org', ctx));
+      const error = await rejected(ghcr.packages('stuck-org'));
       expect(error.kind).toBe('format_changed');
       expect(error.message).toContain('listing page 2 links to a next page but adds no package names');
       expect(fake.requests).toHaveLength(2);
     });
 
     it(`refuses to cut an owner off silently past ${MAX_LISTING_PAGES} pages`, async () => {
-      const error = await rejected(listGhcrPackages('giant-org', ctx));
+      const error = await rejected(ghcr.packages('giant-org'));
       expect(error.kind).toBe('format_changed');
       expect(error.message).toContain(`more than ${MAX_LISTING_PAGES} listing pages`);
       expect(fake.requests).toHaveLength(MAX_LISTING_PAGES);
     });
 
     it('reports a linked next page that answers 404 as format_changed, not a missing owner', async () => {
-      const error = await rejected(listGhcrPackages('vanishing-org', ctx));
+      const error = await rejected(ghcr.packages('vanishing-org'));
       expect(error.kind).toBe('format_changed');
       expect(error.message).toContain('listing page 2 was linked as next but answered 404');
     });
 
     it('waits for the pacer before every listing request', async () => {
-      const pacer = new CountingPacer(0);
-      await listGhcrPackages('jdoe', contextWith(pacer));
-      expect(pacer.waits).toBe(2);
-      await listGhcrPackages('acme-labs', contextWith(pacer));
-      expect(pacer.waits).toBe(4);
+      const pacer = new CountingPacer({ registry: 'ghcr' });
+      await pacedBy(pacer).packages('jdoe');
+      expect(pacer.turns).toBe(2);
+      await pacedBy(pacer).packages('acme-labs');
+      expect(pacer.turns).toBe(4);
       expect(fake.requests).toHaveLength(4);
     });
   });

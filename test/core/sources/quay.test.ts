@@ -2,16 +2,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../lambdas/core/errors.ts';
-import { Pacer } from '../../../lambdas/core/pacing.ts';
-import { RateBudget } from '../../../lambdas/core/rate-budget.ts';
-import type { SourceContext } from '../../../lambdas/core/sources/context.ts';
-import {
-  MAX_LISTING_PAGES,
-  fetchQuayRepository,
-  listQuayRepositories,
-  parseQuayListing,
-  parseQuayRepository,
-} from '../../../lambdas/core/sources/quay.ts';
+import { MAX_LISTING_PAGES, QuaySource, parseQuayListing, parseQuayRepository } from '../../../lambdas/core/sources/quay.ts';
+import { testEndpoint } from '../../fakes/endpoint.ts';
 import { type FakeUpstream, json, startFakeUpstream } from '../../fakes/upstream.ts';
 
 interface Stat {
@@ -208,17 +200,11 @@ describe('parseQuayListing', () => {
 
 describe('Quay against a fake upstream', () => {
   let fake: FakeUpstream;
-  let ctx: SourceContext;
+  let quay: QuaySource;
 
   beforeEach(async () => {
     fake = await startFakeUpstream();
-    ctx = {
-      urls: { dockerhub: 'http://127.0.0.1:9', ghcr: 'http://127.0.0.1:9', quay: fake.url },
-      http: { timeoutMs: 2000, maxBytes: 2 * 1024 * 1024, userAgent: 'test' },
-      now: () => NOW,
-      ghcrPacer: new Pacer(0),
-      dockerhubBudget: new RateBudget(),
-    };
+    quay = new QuaySource(testEndpoint(fake.url, { now: () => NOW }));
   });
 
   afterEach(async () => {
@@ -231,32 +217,32 @@ describe('Quay against a fake upstream', () => {
       accept = request.headers.accept;
       json(response, 200, repository);
     });
-    await fetchQuayRepository('coreos/etcd', ctx);
+    await quay.repository('coreos/etcd');
     expect(fake.requests).toEqual(['GET /api/v1/repository/coreos/etcd?includeStats=true&includeTags=false']);
     expect(accept).toBe('application/json');
   });
 
   it('returns the unsorted stats of the answer sorted by day', async () => {
     fake.route('/api/v1/repository/coreos/etcd', (_request, response) => json(response, 200, repository));
-    const samples = await fetchQuayRepository('coreos/etcd', ctx);
+    const samples = await quay.repository('coreos/etcd');
     expect(samples).toHaveLength(92);
     expect(samples.map((s) => s.collectedAt)).toEqual(samples.map((s) => s.collectedAt).sort());
     expect(samples.every((s) => s.repo === 'coreos/etcd' && s.measure === 'daily_actions')).toBe(true);
   });
 
   it('reports a missing repository as not_found', async () => {
-    await expect(fetchQuayRepository('coreos/gone', ctx)).rejects.toMatchObject({ kind: 'not_found', url: expect.stringContaining('/coreos/gone?') });
+    await expect(quay.repository('coreos/gone')).rejects.toMatchObject({ kind: 'not_found', url: expect.stringContaining('/coreos/gone?') });
   });
 
   it('reports a server error as transient', async () => {
     fake.route('/api/v1/repository/coreos/etcd', (_request, response) => json(response, 503, { error: 'unavailable' }));
-    await expect(fetchQuayRepository('coreos/etcd', ctx)).rejects.toMatchObject({ kind: 'transient' });
+    await expect(quay.repository('coreos/etcd')).rejects.toMatchObject({ kind: 'transient' });
   });
 
   it('reports an answer without stats as format_changed naming the URL', async () => {
     const { stats: _stats, ...withoutStats } = repository;
     fake.route('/api/v1/repository/coreos/etcd', (_request, response) => json(response, 200, withoutStats));
-    await expect(fetchQuayRepository('coreos/etcd', ctx)).rejects.toMatchObject({
+    await expect(quay.repository('coreos/etcd')).rejects.toMatchObject({
       kind: 'format_changed',
       url: `${fake.url}/api/v1/repository/coreos/etcd?includeStats=true&includeTags=false`,
     });
@@ -271,7 +257,7 @@ describe('Quay against a fake upstream', () => {
       const page = token === null ? 0 : pages.findIndex((p) => p.next_page === token) + 1;
       json(response, 200, pages[page]);
     });
-    expect(await listQuayRepositories('coreos', ctx)).toEqual([
+    expect(await quay.repositories('coreos')).toEqual([
       'coreos/etcd',
       'coreos/flannel',
       'coreos/dex',
@@ -289,14 +275,14 @@ describe('Quay against a fake upstream', () => {
         ? json(response, 200, { repositories: [{ namespace: 'coreos', name: 'dex' }, { namespace: 'coreos', name: 'etcd' }] })
         : json(response, 200, { repositories: [{ namespace: 'coreos', name: 'etcd' }], next_page: 'p2' }),
     );
-    expect(await listQuayRepositories('coreos', ctx)).toEqual(['coreos/etcd', 'coreos/dex']);
+    expect(await quay.repositories('coreos')).toEqual(['coreos/etcd', 'coreos/dex']);
   });
 
   it('stops with an error when a next_page token comes back again', async () => {
     fake.route('/api/v1/repository', (_request, response, url) =>
       json(response, 200, { repositories: [{ namespace: 'coreos', name: `r${url.searchParams.get('next_page') ?? 0}` }], next_page: 'same-token' }),
     );
-    await expect(listQuayRepositories('coreos', ctx)).rejects.toMatchObject({ kind: 'format_changed', message: expect.stringContaining('"same-token" came back again') });
+    await expect(quay.repositories('coreos')).rejects.toMatchObject({ kind: 'format_changed', message: expect.stringContaining('"same-token" came back again') });
     expect(fake.requests).toHaveLength(2);
   });
 
@@ -306,7 +292,7 @@ describe('Quay against a fake upstream', () => {
       served++;
       json(response, 200, { repositories: [{ namespace: 'coreos', name: `r${served}` }], next_page: `t${served}` });
     });
-    await expect(listQuayRepositories('coreos', ctx)).rejects.toMatchObject({
+    await expect(quay.repositories('coreos')).rejects.toMatchObject({
       kind: 'format_changed',
       message: expect.stringContaining(`past ${MAX_LISTING_PAGES} pages`),
     });
@@ -315,7 +301,7 @@ describe('Quay against a fake upstream', () => {
 
   it('returns no paths for a namespace without public repositories', async () => {
     fake.route('/api/v1/repository', (_request, response) => json(response, 200, { repositories: [] }));
-    expect(await listQuayRepositories('empty-org', ctx)).toEqual([]);
+    expect(await quay.repositories('empty-org')).toEqual([]);
     expect(fake.requests).toEqual(['GET /api/v1/repository?namespace=empty-org&public=true']);
   });
 });
