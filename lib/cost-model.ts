@@ -167,7 +167,9 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
   const viewLoads = Math.min(originRequests, polls * a.apiContainers);
   const viewReads = viewLoads * queryReadUnits(repos * a.viewItemBytes);
   const reposReads = originRequests * queryReadUnits(repos * a.repoItemBytes);
-  writeUnits += readModelWrites;
+  // Collectors share the registries' request budget through one schedule item per registry.
+  const scheduleWrites = samples * a.scheduleWritesPerRequest;
+  writeUnits += readModelWrites + scheduleWrites;
   readUnits += readModelCollectReads + generationReads + viewReads + reposReads;
   // Long ranges: month items, the window of each range (as far back as the history goes).
   const rangeDays = (range: Range) => Math.min(RANGE_DAYS[range], Math.round(a.historyMonths * a.daysPerMonth));

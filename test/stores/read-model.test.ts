@@ -1,11 +1,10 @@
 // Pins the read model on DynamoDB, in the series table (DynamoDB store) and in a table of its own (Timestream store):
 // folds as the core does, loses nothing to concurrent collectors, writes nothing on redelivery, moves the generation.
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { foldSamples } from '../../lambdas/core/read-model.ts';
 import type { Sample } from '../../lambdas/core/samples.ts';
-import { LOCAL_TABLES } from '../../lambdas/local/dynamo.ts';
+import { LOCAL_TABLES, ensureTables } from '../../lambdas/local/dynamo.ts';
 import { DynamoReadModel, type ReadModelHooks } from '../../lambdas/stores/dynamodb/read-model-table.ts';
 import { seriesTableDefinition } from '../../lambdas/stores/dynamodb/schema.ts';
 import { startTestDynamo } from './dynalite.ts';
@@ -24,7 +23,8 @@ describe.each(TABLES)('read model in %s', (_where, tableName) => {
 
   beforeEach(async () => {
     dynamo = await startTestDynamo();
-    if (tableName !== LOCAL_TABLES.series) await dynamo.client.send(new CreateTableCommand(seriesTableDefinition(tableName)));
+    // ensureTables waits until dynalite marks the table ACTIVE: it refuses reads and writes before that.
+    await ensureTables(dynamo.client, [seriesTableDefinition(tableName)]);
     puts = 0;
     const send = dynamo.doc.send.bind(dynamo.doc);
     dynamo.doc.send = ((command: unknown, ...rest: unknown[]) => {

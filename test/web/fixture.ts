@@ -2,7 +2,6 @@
 // through the DynamoDB series store and folded into the read model before start (as collections would have), a fake
 // Docker Hub / GHCR / Quay that answers the start-up collection with the same latest counts, so what the page shows is
 // seeded history plus one fresh reading.
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,13 +89,6 @@ export function samplesFor(specs: readonly SeriesSpec[], days: number, now: numb
   return samples;
 }
 
-/** dynalite answers CreateTable at once but accepts writes only after a timer marks the table ACTIVE. */
-async function untilActive(client: import('@aws-sdk/client-dynamodb').DynamoDBClient): Promise<void> {
-  for (const TableName of Object.values(LOCAL_TABLES)) {
-    while ((await client.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus !== 'ACTIVE') await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 export interface DashboardFixture {
   /** The page, e.g. http://127.0.0.1:PORT/ */
   url: string;
@@ -124,7 +116,6 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 
   const dynamo = await startLocalDynamo(dataDir);
   try {
-    await untilActive(dynamo.client);
     const doc = documentClient(dynamo.client);
     await new DynamoSeriesStore(doc, LOCAL_TABLES.series).write(samples);
     // Local mode keeps its read model in the series table (localStoreEnv's READ_MODEL_TABLE).
