@@ -3,21 +3,8 @@
 import type { RepositoryCounts, TagCount } from './ports.ts';
 import type { CountedEvent } from './registry-events.ts';
 
-/** What a group of events adds to one repository: counts, and the earliest and latest time of each kind. */
-export interface RepositoryDelta {
-  ref: string;
-  pulls: number;
-  versionChecks: number;
-  pushes: number;
-  deletes: number;
-  firstPullAt?: string;
-  lastPullAt?: string;
-  firstPushAt?: string;
-  lastPushAt?: string;
-  lastDeleteAt?: string;
-  /** Distinct actor names that pushed. */
-  pushers: string[];
-}
+/** What a group of events adds to one repository: counts, and the earliest and latest time of each kind (the same fields as its totals). */
+export type RepositoryDelta = RepositoryCounts;
 
 /** What a group of events adds to one tag: pulls and version checks only (a push or delete of a tag is not a pull of it). */
 export interface TagDelta {
