@@ -4,10 +4,10 @@
 import { typicalCacheSeconds } from '../lambdas/api/answers.ts';
 import { DEFAULTS } from '../lambdas/core/defaults.ts';
 import { RANGE_DAYS, type Range } from '../lambdas/core/ranges.ts';
-import { KEPT_DAYS } from '../lambdas/core/read-model.ts';
 import { METRIC_NAMES } from '../lambdas/metrics.ts';
 import { RAW_READING_DAYS } from '../lambdas/stores/dynamodb/series-table.ts';
 import type { FunctionFacts, StackFacts } from './cost-facts.ts';
+import { costDrivers, formatNumber } from './cost-drivers.ts';
 import { FREE_TIER, PRICES, PRICES_CHECKED_ON, type PriceName } from './cost-prices.ts';
 import {
   ASSUMPTIONS,
@@ -372,26 +372,15 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
   const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
   const total = { list: sum(lines.map((l) => l.list)), freeTier: sum(lines.map((l) => l.freeTier)), usd: sum(lines.map((l) => l.usd)) };
 
-  // --- What drives it ------------------------------------------------------------------------------------------
-  const top = [...lines].sort((x, y) => y.usd - x.usd)[0]!;
-  if (total.usd > 0) notes.push(`Largest line after the free tier: ${top.service}, $${formatNumber(top.usd, 2)} of $${formatNumber(total.usd, 2)} (${Math.round((100 * top.usd) / total.usd)}%).`);
-  if (timestream && total.usd > 0) {
-    notes.push(
-      `Timestream queries: only the ${LONG_RANGES.join(', ')} ranges read Timestream (the read model holds ${KEPT_DAYS} days); ${formatNumber(100 * a.longRangeShare, 1)}% of views are assumed to open one. ` +
-        `Each range's answer stays cached ${ttl} s; a miss is one query, a burst of ≥ ${a.timestreamMinTcu} TCU × ${a.timestreamMinBurstSeconds} s: ${n(bursts)} bursts, ` +
-        `$${formatNumber(timestreamQueries, 2)} of $${formatNumber(total.usd, 2)} (${Math.round((100 * timestreamQueries) / total.usd)}%); --long-range-share sets the share.`,
-    );
-  }
-  const sqsLine = lines.find((l) => l.service === 'SQS')!;
-  if (sqsRequests > 0) {
-    notes.push(
-      `SQS: ${Math.round((100 * idleReceives) / sqsRequests)}% of the requests are the event source's empty long polls, there with no traffic at all` +
-        (facts.eventSource.maxConcurrency !== undefined
-          ? `; maxConcurrency ${facts.eventSource.maxConcurrency} keeps ${a.sqsPollersWithMaxConcurrency} pollers (without it Lambda scales down to ${a.sqsPollersScaledDown}: $${formatNumber(((a.sqsPollersScaledDown * secondsPerMonth) / a.sqsLongPollSeconds / 1e6) * PRICES.sqsPerMillionRequests, 2)} instead of $${formatNumber((idleReceives / 1e6) * PRICES.sqsPerMillionRequests, 2)} list).`
-          : '.') +
-        (sqsLine.usd === 0 ? ' The 1 M free requests cover them while nothing else in the account uses SQS.' : ''),
-    );
-  }
+  notes.push(
+    ...costDrivers({
+      lines,
+      totalUsd: total.usd,
+      assumptions: a,
+      timestream: timestream ? { cachedSeconds: ttl, bursts, queriesUsd: timestreamQueries } : undefined,
+      sqs: { requests: sqsRequests, idleReceives, maxConcurrency: facts.eventSource.maxConcurrency, secondsPerMonth },
+    }),
+  );
 
   return {
     store: facts.store,
@@ -409,8 +398,4 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
     pricesUsed: [...used].sort(),
     pricesCheckedOn: PRICES_CHECKED_ON,
   };
-}
-
-export function formatNumber(value: number, digits: number): string {
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }

@@ -1,7 +1,8 @@
 // The cost estimate as text: the per-service table with its quantities, notes, stack facts and assumptions for
 // `npm run cost`, and the README's Markdown tables for `npm run cost -- --readme`.
 import type { FunctionFacts } from './cost-facts.ts';
-import { type Estimate, SECONDS_PER_DAY, formatNumber } from './cost-model.ts';
+import { formatNumber } from './cost-drivers.ts';
+import { type Estimate, SECONDS_PER_DAY } from './cost-model.ts';
 import { ASSUMPTION_TEXT, type Assumptions, DEFAULT_RANGE, LONG_RANGES } from './cost-workload.ts';
 import type { SeriesStoreKind } from './settings.ts';
 
