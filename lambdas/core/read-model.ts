@@ -150,6 +150,11 @@ function later(current: Baseline | undefined, reading: Baseline): Baseline {
   return current;
 }
 
+/** The lifetime total a view shows; Quay publishes daily counts of all repository actions and no total at all. */
+export function lifetimeTotal(view: SeriesView): number | null {
+  return view.measure === 'daily_actions' ? null : view.latest.pullCount;
+}
+
 /** The view's observations as samples: the baseline, then one per kept day. */
 export function viewSamples(view: SeriesView): Sample[] {
   const series = { registry: view.registry, repo: view.repo, ...(view.measure && { measure: view.measure }) };

@@ -5,7 +5,7 @@ import { dailyCumulative } from '../history.ts';
 import { type Measure, measureOf } from '../measures.ts';
 import type { RecordedError, SeriesStore, TrackedRepo } from '../ports.ts';
 import { RANGE_DAYS, type Range } from '../ranges.ts';
-import { type SeriesView, figuresOn } from '../read-model.ts';
+import { type SeriesView, figuresOn, lifetimeTotal } from '../read-model.ts';
 import { refString, tryParseRef } from '../refs.ts';
 import { seriesKey } from '../samples.ts';
 import { type SeriesHistory, dailyHistories, historyDeltas, hourBuckets, hourlyHistories, hourlySeries } from './series.ts';
@@ -125,7 +125,7 @@ function dashboardRows(
       measure,
       enabled: (item ?? wildcard)?.enabled ?? true,
       has_data: true,
-      pull_count: measure === 'actions' ? null : view.latest.pullCount,
+      pull_count: lifetimeTotal(view),
       collected_at: view.latest.collectedAt,
       first_seen_at: view.first.at,
       pulls_1d: figures.pulls_1d,

@@ -2,7 +2,7 @@
 import { sortByMovement } from '../history.ts';
 import { labelFor, measureOf } from '../measures.ts';
 import type { SeriesStore, TrackedRepo } from '../ports.ts';
-import { type SeriesView, figuresOn } from '../read-model.ts';
+import { type SeriesView, figuresOn, lifetimeTotal } from '../read-model.ts';
 import { tryParseRef } from '../refs.ts';
 import { badgeColor, type BadgeWindow } from '../render/badge.ts';
 import { compactNumber } from '../render/numbers.ts';
@@ -24,8 +24,7 @@ export function summaryRows(views: readonly SeriesView[], filter: SeriesFilter, 
       registry: view.registry,
       name: view.repo,
       measure,
-      // Quay publishes daily counts of all repository actions, and no lifetime total at all.
-      pull_count: measure === 'actions' ? null : view.latest.pullCount,
+      pull_count: lifetimeTotal(view),
       star_count: view.latest.starCount ?? null,
       last_updated: view.latest.lastUpdated ?? null,
       collected_at: view.latest.collectedAt,
@@ -79,7 +78,7 @@ export function badgeOf(view: SeriesView | undefined, window: BadgeWindowName, t
   const text = label ?? labelFor(measure, BADGE_LABELS[window]);
   if (!view) return { tracked: false, badge: { label: text, message: 'not tracked', color: 'lightgrey' } };
   const figures = figuresOn(view, today);
-  const value = window === 'total' ? (measure === 'actions' ? null : view.latest.pullCount) : figures[`pulls_${window}`];
+  const value = window === 'total' ? lifetimeTotal(view) : figures[`pulls_${window}`];
   return {
     tracked: true,
     badge: value === null ? { label: text, message: 'n/a', color: 'lightgrey' } : { label: text, message: compactNumber(value), color: badgeColor(BADGE_WINDOWS[window]) },

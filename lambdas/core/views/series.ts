@@ -45,13 +45,17 @@ export function matchingViews(views: readonly SeriesView[], filter: SeriesFilter
 export async function dailyHistories(sources: HistorySources, fromDay: string, toDay: string, today: string, filter: SeriesFilter): Promise<SeriesHistory[]> {
   const views = matchingViews(sources.views, filter);
   if (readModelCovers(fromDay, today, toDay)) return views.map((view) => historyOf(view, viewSamples(view), view.first));
-  const firsts = new Map(sources.views.map((view) => [view.key, view.first]));
-  const samples = await sources.series.daily(addDays(fromDay, -BASELINE_LOOKBACK_DAYS), toDay, filter);
-  return groupBySeries(samples).map((history) => ({ ...history, ...(firsts.has(history.key) && { first: firsts.get(history.key)! }) }));
+  return withFirstReadings(await sources.series.daily(addDays(fromDay, -BASELINE_LOOKBACK_DAYS), toDay, filter), sources.views);
 }
 
 function historyOf(series: Pick<Sample, 'registry' | 'repo' | 'measure'>, samples: Sample[], first?: Reading): SeriesHistory {
   return { key: seriesKey(series), registry: series.registry, name: series.repo, measure: measureOf(series), samples, ...(first && { first }) };
+}
+
+/** The series store's samples grouped by series, each with its first reading from the read model: the store may lack it. */
+function withFirstReadings(samples: readonly Sample[], views: readonly SeriesView[]): SeriesHistory[] {
+  const firsts = new Map(views.map((view) => [view.key, view.first]));
+  return groupBySeries(samples).map((history) => ({ ...history, ...(firsts.has(history.key) && { first: firsts.get(history.key)! }) }));
 }
 
 export function groupBySeries(samples: readonly Sample[]): SeriesHistory[] {
@@ -140,8 +144,7 @@ export async function hourlyHistories(sources: HistorySources, buckets: readonly
   if (buckets.length === 0) return [];
   const end = new Date(Date.parse(buckets.at(-1)!) + HOUR_MS).toISOString();
   const samples = await sources.series.samples(new Date(Date.parse(buckets[0]!) - DAY_MS).toISOString(), end, filter);
-  const firsts = new Map(sources.views.map((view) => [view.key, view.first]));
-  return groupBySeries(samples).map((history) => ({ ...history, ...(firsts.has(history.key) && { first: firsts.get(history.key)! }) }));
+  return withFirstReadings(samples, sources.views);
 }
 
 /** `/api/pulls?interval=hour`: the count at the end of each hour. */

@@ -32,7 +32,11 @@ export class DynamoReadModel implements ReadModel {
 
   async apply(samples: readonly Sample[]): Promise<WriteReport> {
     const bySeries = new Map<string, Sample[]>();
-    for (const sample of samples) bySeries.set(seriesKey(sample), [...(bySeries.get(seriesKey(sample)) ?? []), sample]);
+    for (const sample of samples) {
+      const group = bySeries.get(seriesKey(sample));
+      if (group) group.push(sample);
+      else bySeries.set(seriesKey(sample), [sample]);
+    }
     const outcomes = await mapInParallel([...bySeries], ([key, group]) => this.fold(key, group));
     return { drops: outcomes.flatMap((outcome) => (outcome.drop ? [outcome.drop] : [])) };
   }
