@@ -99,14 +99,18 @@ export interface DecodedEnvelope {
   lossy: boolean;
 }
 
+/** One-shot decode() calls keep no state between them: one decoder of each kind serves every envelope. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const LOSSY_UTF8 = new TextDecoder('utf-8');
+
 /** Decodes a notification body; throws EnvelopeError when it is no envelope, TooManyEventsError above `maxEvents`. */
 export function decodeEnvelope(body: Uint8Array, maxEvents: number): DecodedEnvelope {
   let lossy = false;
   let source: string;
   try {
-    source = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    source = STRICT_UTF8.decode(body);
   } catch {
-    source = new TextDecoder('utf-8').decode(body);
+    source = LOSSY_UTF8.decode(body);
     lossy = true;
   }
   let json: unknown;

@@ -60,8 +60,8 @@ export async function startLocalDynamo(dataDir: string): Promise<LocalDynamo> {
 
   let opened: Awaited<ReturnType<typeof JournalCounters.open>>;
   try {
-    const hadCountersTable = ((await client.send(new ListTablesCommand({}))).TableNames ?? []).includes(LOCAL_TABLES.counters);
-    await ensureTables(client, [reposTableDefinition(LOCAL_TABLES.repos), seriesTableDefinition(LOCAL_TABLES.series)]);
+    const existing = await ensureTables(client, [reposTableDefinition(LOCAL_TABLES.repos), seriesTableDefinition(LOCAL_TABLES.series)]);
+    const hadCountersTable = existing.has(LOCAL_TABLES.counters);
     opened = await JournalCounters.open(join(dataDir, COUNTERS_DIR), { ...(hadCountersTable && { importFrom: () => countersTableState(client) }) });
   } catch (error) {
     await stopDynalite();
@@ -80,13 +80,15 @@ export async function startLocalDynamo(dataDir: string): Promise<LocalDynamo> {
 }
 
 /** Creates the tables dynalite does not have yet, and waits until each takes writes. */
-export async function ensureTables(client: DynamoDBClient, definitions: readonly CreateTableCommandInput[]): Promise<void> {
+/** Creates the tables that are missing; returns the names of those that existed before. */
+export async function ensureTables(client: DynamoDBClient, definitions: readonly CreateTableCommandInput[]): Promise<Set<string>> {
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames);
   for (const definition of definitions) {
     if (existing.has(definition.TableName!)) continue;
     await client.send(new CreateTableCommand(definition));
     await untilActive(client, definition.TableName!);
   }
+  return existing;
 }
 
 /** dynalite answers CreateTable while the table is still CREATING, and refuses writes until a timer marks it ACTIVE. */

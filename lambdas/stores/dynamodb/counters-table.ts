@@ -1,20 +1,18 @@
 // RegistryCounters on the DynamoDB counters table (key design in schema.ts): each group of events is one transaction.
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { DEFAULTS } from '../../core/defaults.ts';
 import type { RecordOutcome, RegistryCounters, RepositoryCounts, TagCount } from '../../core/ports.ts';
 import { type TagDelta, counterDeltas } from '../../core/registry-counts.ts';
 import type { CountedEvent } from '../../core/registry-events.ts';
-import { backOff } from './requests.ts';
+import { backOff, batchGetAll } from './requests.ts';
 import { COUNTERS_TTL_ATTRIBUTE, SERIES_PARTITION_KEY as PK, SERIES_SORT_KEY as SK } from './schema.ts';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 /** TransactWriteItems takes at most 100 actions (FACTS): an event id each, plus one per repository and tag touched. */
 const MAX_ACTIONS = 100;
-/** BatchGetItem reads at most 100 keys. */
-const MAX_KEYS = 100;
 /** Tries of one transaction that other writers keep cancelling (a conflict, or a time they moved meanwhile). */
 const CONFLICT_TRIES = 6;
 const TIME_ATTRIBUTES = ['first_pull_at', 'last_pull_at', 'first_push_at', 'last_push_at', 'last_delete_at'];
@@ -88,29 +86,17 @@ export class DynamoRegistryCounters implements RegistryCounters {
     }
     const recorded = new Set<string>();
     const times = new Map<string, Times>();
-    const all = [...keys.values()];
-    for (let start = 0; start < all.length; start += MAX_KEYS) {
-      for (const item of await this.batchGet(all.slice(start, start + MAX_KEYS))) {
-        const pk = String(item[PK]);
-        if (pk.startsWith('event#')) recorded.add(pk.slice('event#'.length));
-        else times.set(keyString(item), timesOf(item));
-      }
+    for (const item of await this.batchGet([...keys.values()])) {
+      const pk = String(item[PK]);
+      if (pk.startsWith('event#')) recorded.add(pk.slice('event#'.length));
+      else times.set(keyString(item), timesOf(item));
     }
     return { recorded, times };
   }
 
-  private async batchGet(keys: Key[]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
+  private batchGet(keys: Key[]): Promise<Record<string, unknown>[]> {
     const names = Object.fromEntries([PK, SK, ...TIME_ATTRIBUTES].map((name, index) => [`#a${index}`, name]));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 0) await backOff(attempt);
-      const { Responses, UnprocessedKeys } = await this.client.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } } }),
-      );
-      items.push(...(Responses?.[this.tableName] ?? []));
-      keys = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Key[];
-    }
-    return items;
+    return batchGetAll(this.client, this.tableName, keys, { ConsistentRead: true, ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names });
   }
 
   /** Writes one group; returns the events it counted (those another writer had not recorded meanwhile). */

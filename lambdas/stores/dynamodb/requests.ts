@@ -1,8 +1,13 @@
 // DynamoDB request plumbing the adapters share: bounded parallelism, whole-partition queries, retry back-off.
-import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { SERIES_PARTITION_KEY, SERIES_SORT_KEY } from './schema.ts';
 
 export type Item = Record<string, unknown>;
+
+/** Keys one BatchGetItem may name. */
+const BATCH_GET_LIMIT = 100;
+/** Retries of the keys DynamoDB left unprocessed (throttling) before giving up. */
+export const UNPROCESSED_RETRIES = 5;
 
 /** Requests in flight at once: an owner listing yields hundreds of samples, one round trip each would crawl. */
 const CONCURRENCY = 8;
@@ -40,4 +45,30 @@ export async function queryPartition(client: DynamoDBDocumentClient, tableName: 
   for await (const page of pages) items.push(...(page.Items ?? []));
   // BETWEEN includes its upper bound; the range does not.
   return range ? items.filter((item) => String(item[SERIES_SORT_KEY]) < range.to) : items;
+}
+
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+/**
+ * Every item of the keys that exists, in groups of 100 read in parallel, retrying what DynamoDB left unprocessed.
+ * `read` adds to each request (ConsistentRead, a projection).
+ */
+export async function batchGetAll(client: DynamoDBDocumentClient, tableName: string, keys: readonly Item[], read: Record<string, unknown> = {}): Promise<Item[]> {
+  const found = await mapInParallel(chunks(keys, BATCH_GET_LIMIT), async (chunk) => {
+    const items: Item[] = [];
+    let pending = chunk;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > UNPROCESSED_RETRIES) throw new Error(`DynamoDB left ${pending.length} reads of ${tableName} unprocessed after ${UNPROCESSED_RETRIES} retries`);
+      if (attempt > 0) await backOff(attempt);
+      const result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { ...read, Keys: pending } } }));
+      items.push(...(result.Responses?.[tableName] ?? []));
+      pending = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
+    }
+    return items;
+  });
+  return found.flat();
 }

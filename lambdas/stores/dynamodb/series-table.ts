@@ -1,11 +1,11 @@
 // SeriesStore on the DynamoDB series table (key design in schema.ts).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DAY_MS, firstOfNextMonth, monthsBetween } from '../../core/days.ts';
 import type { SeriesStore } from '../../core/ports.ts';
 import type { Registry } from '../../core/refs.ts';
 import { type Sample, type SeriesFilter, candidateKeys, matchesFilter, seriesKey } from '../../core/samples.ts';
-import { type Item, backOff, mapInParallel, queryPartition } from './requests.ts';
+import { type Item, UNPROCESSED_RETRIES, backOff, batchGetAll, chunks, mapInParallel, queryPartition } from './requests.ts';
 import { LATEST_PARTITION, MONTH_PARTITION_PREFIX, SERIES_PARTITION_KEY, SERIES_SORT_KEY, SERIES_TTL_ATTRIBUTE } from './schema.ts';
 
 const BATCH_WRITE_LIMIT = 25;
@@ -15,8 +15,6 @@ const BATCH_WRITE_LIMIT = 25;
  * Daily history lives on in the month items.
  */
 export const RAW_READING_DAYS = 32;
-const BATCH_GET_LIMIT = 100;
-const UNPROCESSED_RETRIES = 5;
 
 export class DynamoSeriesStore implements SeriesStore {
   /**
@@ -86,20 +84,8 @@ export class DynamoSeriesStore implements SeriesStore {
     return queryPartition(this.client, this.tableName, partition, range);
   }
 
-  private async batchGet(keys: Item[]): Promise<Item[]> {
-    const found = await mapInParallel(chunks(keys, BATCH_GET_LIMIT), async (chunk) => {
-      const items: Item[] = [];
-      let pending = chunk;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > UNPROCESSED_RETRIES) throw new Error(`DynamoDB left ${pending.length} series reads unprocessed after ${UNPROCESSED_RETRIES} retries`);
-        if (attempt > 0) await backOff(attempt);
-        const result = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
-        items.push(...(result.Responses?.[this.tableName] ?? []));
-        pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Item[];
-      }
-      return items;
-    });
-    return found.flat();
+  private batchGet(keys: Item[]): Promise<Item[]> {
+    return batchGetAll(this.client, this.tableName, keys);
   }
 
   private async batchPut(items: Item[]): Promise<void> {
@@ -192,11 +178,6 @@ export class DynamoSeriesStore implements SeriesStore {
   }
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
-  return result;
-}
 
 async function inParallel<T>(items: readonly T[], run: (item: T) => Promise<void>): Promise<void> {
   await mapInParallel(items, run);
