@@ -86,12 +86,12 @@ async function exchange(
       await response.body?.cancel();
       return { location: new URL(location, url) };
     }
-    const throttledUntil = response.status === 429 ? (retryAtFrom(response.headers, now()) ?? now() + DEFAULT_RATE_LIMIT_WAIT_MS) : undefined;
+    const throttledUntil = throttledUntilOf(response, now());
     turn?.answered(response.headers, throttledUntil);
     if (throttledUntil !== undefined) {
       await response.body?.cancel();
       const detail: RateLimitDetail = { by: 'registry', ...(turn && { belief: turn.belief }) };
-      throw new UpstreamError('rate_limited', url, `HTTP 429, retry after ${new Date(throttledUntil).toISOString()}`, throttledUntil, detail);
+      throw new UpstreamError('rate_limited', url, `HTTP ${response.status}, retry after ${new Date(throttledUntil).toISOString()}`, throttledUntil, detail);
     }
     if (response.status < 200 || response.status >= 300) {
       await response.body?.cancel();
@@ -138,6 +138,20 @@ export function retryAtFrom(headers: Headers, now: number): number | undefined {
   const unix = headers.get('x-retry-after')?.trim();
   if (unix && /^\d+$/.test(unix)) return Math.max(now, Number(unix) * 1000);
   return undefined;
+}
+
+/**
+ * When a throttled answer allows the next request: a 429, or a 403 that names a retry time or an empty budget (GitHub
+ * answers so past its rate limits); undefined for any other answer.
+ */
+function throttledUntilOf(response: Response, now: number): number | undefined {
+  if (response.status === 429) return retryAtFrom(response.headers, now) ?? now + DEFAULT_RATE_LIMIT_WAIT_MS;
+  if (response.status !== 403) return undefined;
+  const retryAt = retryAtFrom(response.headers, now);
+  if (retryAt !== undefined) return retryAt;
+  const reset = response.headers.get('x-ratelimit-reset')?.trim();
+  if (response.headers.get('x-ratelimit-remaining')?.trim() !== '0' || !reset || !/^\d+$/.test(reset)) return undefined;
+  return Math.max(now, Number(reset) * 1000);
 }
 
 function statusError(url: string, status: number): UpstreamError {

@@ -121,14 +121,14 @@ export class RateBudget {
   }
 }
 
-interface Announced {
+export interface Announced {
   limit?: number;
   remaining: number;
   resetAt: number;
 }
 
 /** Remaining and Reset (unix seconds) are needed to pace by; Limit is optional. Anything malformed counts as absent. */
-function readAnnounced(headers: Headers): Announced | undefined {
+export function readAnnounced(headers: Headers): Announced | undefined {
   const count = (name: string): number | undefined => {
     const value = headers.get(name)?.trim();
     return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;

@@ -1,0 +1,176 @@
+// One discovery run for a `github:` ref: list the owner's repositories, read each one's tree and build files, and turn
+// what they publish into candidate images. Progress is kept in a plain state object after every request, so a run cut
+// short by GitHub's budget (or a crash) resumes where it stopped: a backlog that drains, never a restart.
+import { UpstreamError } from '../errors.ts';
+import type { RecordedError } from '../ports.ts';
+import { tryParseRef } from '../refs.ts';
+import { type SkippedName, isBuildFile, isDockerfile, readBuildFile } from './build-files.ts';
+import { GitHubParked, type GitHubClient, type ListedRepository } from './github.ts';
+
+/** What a `github:` ref names: every public repository of an owner, or one repository. */
+export interface GitHubTarget {
+  owner: string;
+  /** Absent: every repository of the owner (`github:owner/*`). */
+  repo?: string;
+  /** Forks are skipped unless asked for (`github:owner/*?forks=true`). */
+  forks: boolean;
+}
+
+export interface Candidate {
+  ref: string;
+  /** Where it was found: `github:acme/api .github/workflows/release.yml`, or `github:acme/api Dockerfile` for a guess. */
+  foundIn: string;
+}
+
+interface RepositoryInProgress extends ListedRepository {
+  /** Build files left to read; absent until the tree is read. */
+  files?: string[];
+  dockerfile?: string;
+}
+
+/** A pass over the owner's repositories, saved between runs. */
+export interface DiscoveryPass {
+  startedAt: string;
+  /** The listing page to read next; absent once the listing is read (or for a single repository). */
+  listing?: { next?: string; done: boolean };
+  pending: RepositoryInProgress[];
+  repositoriesRead: number;
+  candidates: Candidate[];
+  /** Names that could not become refs, a few kept as examples. */
+  skipped: SkippedName[];
+  skippedCount: number;
+}
+
+export interface DiscoveryState {
+  pass?: DiscoveryPass;
+  /** The last complete pass: what the ref tracks until the next one completes. */
+  last?: { completedAt: string; repositoriesRead: number; candidates: Candidate[]; skipped: SkippedName[]; skippedCount: number };
+  /** No request before this (GitHub's budget is spent). */
+  parkedUntil?: string;
+  /** The next pass starts at this time. */
+  nextRunAt?: string;
+  /** Why the last run stopped early, when a request failed. */
+  lastError?: RecordedError;
+  /** Requests spent by the runs of the current pass. */
+  requests?: number;
+}
+
+export interface DiscoveryRun {
+  state: DiscoveryState;
+  /** Set when this run completed a pass. */
+  completed: boolean;
+  requests: number;
+}
+
+const SKIPPED_EXAMPLES = 5;
+
+/** Runs discovery until the pass completes or GitHub's budget is spent; `state` is not modified. */
+export async function discover(target: GitHubTarget, before: DiscoveryState, github: GitHubClient, options: { now: () => Date; intervalMs: number }): Promise<DiscoveryRun> {
+  const state: DiscoveryState = structuredClone(before);
+  const now = options.now();
+  const spent = github.requests;
+  const result = (completed: boolean): DiscoveryRun => {
+    const requests = github.requests - spent;
+    state.requests = (state.requests ?? 0) + requests;
+    return { state, completed, requests };
+  };
+  if (state.parkedUntil && Date.parse(state.parkedUntil) > now.getTime()) return result(false);
+  delete state.parkedUntil;
+  if (!state.pass) {
+    if (state.nextRunAt && Date.parse(state.nextRunAt) > now.getTime()) return result(false);
+    state.requests = 0;
+    state.pass = newPass(target, now);
+  }
+  const pass = state.pass;
+  try {
+    while (pass.listing && !pass.listing.done) await readListingPage(target, pass, github);
+    while (pass.pending.length > 0) await readRepository(target.owner, pass, github);
+  } catch (error) {
+    if (error instanceof GitHubParked) state.parkedUntil = new Date(error.until).toISOString();
+    // A failed request ends the run; the next one retries it, with everything read so far kept.
+    else if (error instanceof UpstreamError) state.lastError = { kind: error.kind, message: error.message, at: options.now().toISOString() };
+    else throw error;
+    return result(false);
+  }
+  delete state.lastError;
+  state.last = { completedAt: options.now().toISOString(), repositoriesRead: pass.repositoriesRead, candidates: pass.candidates, skipped: pass.skipped, skippedCount: pass.skippedCount };
+  delete state.pass;
+  state.nextRunAt = new Date(now.getTime() + options.intervalMs).toISOString();
+  return result(true);
+}
+
+function newPass(target: GitHubTarget, now: Date): DiscoveryPass {
+  const pass: DiscoveryPass = { startedAt: now.toISOString(), pending: [], repositoriesRead: 0, candidates: [], skipped: [], skippedCount: 0 };
+  // One repository: its default branch comes from its own record, read first.
+  if (target.repo) pass.pending.push({ name: target.repo, defaultBranch: '', archived: false, fork: false });
+  else pass.listing = { done: false };
+  return pass;
+}
+
+async function readListingPage(target: GitHubTarget, pass: DiscoveryPass, github: GitHubClient): Promise<void> {
+  const page = await github.repositories(target.owner, pass.listing!.next);
+  const wanted = page.repositories.filter((repository) => !repository.archived && (target.forks || !repository.fork));
+  const known = new Set(pass.pending.map((repository) => repository.name));
+  pass.pending.push(...wanted.filter((repository) => !known.has(repository.name)));
+  pass.listing = page.next ? { next: page.next, done: false } : { done: true };
+}
+
+/** Reads the first pending repository one request further; it leaves the queue once all its files are read. */
+async function readRepository(owner: string, pass: DiscoveryPass, github: GitHubClient): Promise<void> {
+  const repository = pass.pending[0]!;
+  const done = () => {
+    pass.pending.shift();
+    pass.repositoriesRead++;
+  };
+  try {
+    if (repository.defaultBranch === '') {
+      Object.assign(repository, await github.repository(owner, repository.name));
+      if (repository.archived) done();
+      return;
+    }
+    if (!repository.files) {
+      const tree = await github.files(owner, repository.name, repository.defaultBranch);
+      repository.files = tree.paths.filter(isBuildFile).sort();
+      const dockerfile = tree.paths.filter(isDockerfile).sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))[0];
+      if (dockerfile) repository.dockerfile = dockerfile;
+      if (repository.files.length === 0) finish(owner, repository, pass, done);
+      return;
+    }
+    const path = repository.files[0]!;
+    const text = await github.file(owner, repository.name, path, repository.defaultBranch);
+    const reading = text === undefined ? { images: [], skipped: [{ file: path, written: path, reason: 'larger than GitHub serves through the contents API (1 MB)' }] } : readBuildFile(path, text, { owner, repo: repository.name });
+    for (const image of reading.images) addCandidate(pass, { ref: image.ref, foundIn: `github:${owner}/${repository.name} ${image.file}` });
+    addSkipped(pass, reading.skipped);
+    repository.files.shift();
+    if (repository.files.length === 0) finish(owner, repository, pass, done);
+  } catch (error) {
+    // A repository gone or emptied since the listing (409: no commits) is nothing to read; other failures end the run.
+    if (error instanceof UpstreamError && (error.kind === 'not_found' || error.kind === 'format_changed')) {
+      addSkipped(pass, [{ file: repository.name, written: `github:${owner}/${repository.name}`, reason: error.message }]);
+      done();
+      return;
+    }
+    throw error;
+  }
+}
+
+/** A repository with a Dockerfile whose build files publish nothing yields the two likely names, to be probed. */
+function finish(owner: string, repository: RepositoryInProgress, pass: DiscoveryPass, done: () => void): void {
+  const source = `github:${owner}/${repository.name}`;
+  const publishes = pass.candidates.some((candidate) => candidate.foundIn.startsWith(`${source} `));
+  if (!publishes && repository.dockerfile) {
+    const name = `${owner}/${repository.name}`.toLowerCase();
+    // A repository name is not always an image name (`My_Repo.`): only valid ones are guessed.
+    for (const ref of [`dockerhub:${name}`, `ghcr:${name}`]) if (tryParseRef(ref).ok) addCandidate(pass, { ref, foundIn: `${source} ${repository.dockerfile}` });
+  }
+  done();
+}
+
+function addCandidate(pass: DiscoveryPass, candidate: Candidate): void {
+  if (!pass.candidates.some((known) => known.ref === candidate.ref)) pass.candidates.push(candidate);
+}
+
+function addSkipped(pass: DiscoveryPass, skipped: SkippedName[]): void {
+  pass.skippedCount += skipped.length;
+  pass.skipped.push(...skipped.slice(0, Math.max(0, SKIPPED_EXAMPLES - pass.skipped.length)));
+}
