@@ -52,6 +52,9 @@ export function createCollectHandler(deps: CollectDeps, metrics?: HandlerMetrics
           logger.info('rate limited; back in the queue', { ref, delaySeconds: result.delaySeconds, reason: result.error.message });
         }
         return;
+      case 'missed':
+        logger.info('not found; left out until the next discovery', { ref, discoveredBy: result.parent });
+        return;
       case 'failed': {
         metrics?.count(METRIC_NAMES.collectFailed, 1);
         const { kind, message: reason, at } = result.error;

@@ -1,4 +1,6 @@
 // Collect one queue message: fetch the counts its ref stands for, store them, record the outcome on the tracked items.
+import { type DiscoveryDeps, collectGitHubMessage, recordMiss } from './discovery/collect-github.ts';
+import { isGitHubRef } from './discovery/targets.ts';
 import type { RefMessage } from './dispatch.ts';
 import { PERMANENT_KINDS, type RateLimitDetail, RefError, UpstreamError } from './errors.ts';
 import type { CountDrop, ReadModel, RecordedError, RefQueue, RepoList, SeriesStore } from './ports.ts';
@@ -18,6 +20,8 @@ export interface CollectDeps {
   repos: Pick<RepoList, 'recordSuccess' | 'recordError'>;
   queue: RefQueue;
   now: () => Date;
+  /** Absent where `github:` refs are not collected. */
+  discovery?: DiscoveryDeps;
 }
 
 export type CollectResult =
@@ -25,13 +29,16 @@ export type CollectResult =
   /** Sent back to the queue with a delay: the registry asked us to wait. The message itself succeeded. */
   | { status: 'delayed'; error: RecordedError; delaySeconds: number; rateLimit?: RateLimitDetail }
   /** `retry`: the failure may pass (transient), so the message fails and the queue redelivers it. */
-  | { status: 'failed'; error: RecordedError; retry: boolean };
+  | { status: 'failed'; error: RecordedError; retry: boolean }
+  /** A discovered candidate that does not exist: remembered on its `github:` ref, not an error. */
+  | { status: 'missed'; parent: string };
 
 /**
  * A failed fetch writes no sample: a missing count is never recorded as 0.
  * Store and queue failures are not caught: they fail the message so the queue retries it.
  */
 export async function collectMessage(message: RefMessage, deps: CollectDeps): Promise<CollectResult> {
+  if (isGitHubRef(message.ref) && deps.discovery) return collectGitHubMessage(message, { ...deps, discovery: deps.discovery });
   const at = deps.now().toISOString();
   let ref: Ref;
   let collected: Collected;
@@ -39,6 +46,7 @@ export async function collectMessage(message: RefMessage, deps: CollectDeps): Pr
     ref = parseRef(message.ref);
     collected = await deps.collectFromSource(ref);
   } catch (error) {
+    if (await recordMiss(message, error, deps.discovery?.states)) return { status: 'missed', parent: message.parent! };
     const failure = describeFailure(error, at);
     await recordError(message, failure.error, deps);
     // Cached answers are tagged by the generation: the error must show.

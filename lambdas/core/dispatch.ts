@@ -1,5 +1,6 @@
 // Dispatch: which tracked refs a poll collects, and the queue message that carries each.
 import * as z from 'zod/mini';
+import { isGitHubRef, parseGitHubRef } from './discovery/targets.ts';
 import { RefError } from './errors.ts';
 import type { TrackedRepo } from './ports.ts';
 import { type Ref, refOwner, refString, tryParseRef } from './refs.ts';
@@ -30,8 +31,19 @@ export function planDispatch(items: readonly TrackedRepo[]): DispatchPlan {
   /** Canonical ref → the item's ref as stored, where they differ: outcomes are recorded on the item. */
   const storedAs = new Map<string, string>();
   const rejected: RefError[] = [];
+  const github = new Map<string, RefMessage>();
   for (const item of items) {
     if (!item.enabled) continue;
+    if (isGitHubRef(item.ref)) {
+      try {
+        const { ref } = parseGitHubRef(item.ref);
+        if (!github.has(ref) || ref === item.ref) github.set(ref, { ref, ...(ref !== item.ref && { item: item.ref }) });
+      } catch (error) {
+        if (!(error instanceof RefError)) throw error;
+        rejected.push(error);
+      }
+      continue;
+    }
     const parsed = tryParseRef(item.ref);
     if (!parsed.ok) {
       rejected.push(parsed.error);
@@ -66,6 +78,9 @@ export function planDispatch(items: readonly TrackedRepo[]): DispatchPlan {
     if (wildcard) (wildcard.skip ??= []).push(refString(ref));
     messages.push(message(refString(ref)));
   }
+  // Discovered images that are tracked on their own, or behind a wildcard, are collected there, not again.
+  const tracked = [...refs.keys()];
+  for (const message of github.values()) messages.push({ ...message, ...(tracked.length > 0 && { skip: tracked }) });
   return { messages, rejected };
 }
 

@@ -1,4 +1,5 @@
 // The storage and queue ports the domain needs; adapters live in lambdas/stores and lambdas/local.
+import type { DiscoveryState } from './discovery/discover.ts';
 import type { RefMessage } from './dispatch.ts';
 import type { UpstreamErrorKind } from './errors.ts';
 import type { SeriesView } from './read-model.ts';
@@ -109,6 +110,15 @@ export type Reservation = { firstAt: number } | { bookedUntil: number };
 export interface RefQueue {
   /** `delaySeconds` (≤ 900, as SQS allows) keeps the messages out of sight that long. */
   send(messages: readonly RefMessage[], delaySeconds?: number): Promise<void>;
+}
+
+/** Discovery's progress for each `github:` ref, kept on the ref's item. */
+export interface DiscoveryStates {
+  load(ref: string): Promise<DiscoveryState | undefined>;
+  /** Kept only while the ref is tracked; a completed pass clears the misses, so the next pass probes again. */
+  save(ref: string, state: DiscoveryState, options: { passCompleted: boolean }): Promise<void>;
+  /** A candidate found not to exist; safe to call from many collections at once. */
+  addMiss(ref: string, miss: string): Promise<void>;
 }
 
 /** What the webhook counted for one self-hosted repository. Times are the earliest and latest event times of each kind. */

@@ -53,6 +53,8 @@ export interface DiscoveryState {
   lastError?: RecordedError;
   /** Requests spent by the runs of the current pass. */
   requests?: number;
+  /** Candidates that turned out not to exist: not probed again until the next pass completes. */
+  misses?: string[];
 }
 
 export interface DiscoveryRun {
@@ -64,8 +66,16 @@ export interface DiscoveryRun {
 
 const SKIPPED_EXAMPLES = 5;
 
-/** Runs discovery until the pass completes or GitHub's budget is spent; `state` is not modified. */
-export async function discover(target: GitHubTarget, before: DiscoveryState, github: GitHubClient, options: { now: () => Date; intervalMs: number }): Promise<DiscoveryRun> {
+export interface DiscoveryOptions {
+  now: () => Date;
+  /** Time from one completed pass to the next. */
+  intervalMs: number;
+  /** Requests one run may send (a function's time is bounded); the pass goes on in the next run. */
+  maxRequests?: number;
+}
+
+/** Runs discovery until the pass completes, GitHub's budget is spent or `maxRequests` are sent; `before` is not modified. */
+export async function discover(target: GitHubTarget, before: DiscoveryState, github: GitHubClient, options: DiscoveryOptions): Promise<DiscoveryRun> {
   const state: DiscoveryState = structuredClone(before);
   const now = options.now();
   const spent = github.requests;
@@ -83,8 +93,12 @@ export async function discover(target: GitHubTarget, before: DiscoveryState, git
   }
   const pass = state.pass;
   try {
-    while (pass.listing && !pass.listing.done) await readListingPage(target, pass, github);
-    while (pass.pending.length > 0) await readRepository(target.owner, pass, github);
+    // A page at a time, its repositories read before the next page: the saved state stays within one page.
+    while (pass.pending.length > 0 || (pass.listing && !pass.listing.done)) {
+      if (github.requests - spent >= (options.maxRequests ?? Infinity)) return result(false);
+      if (pass.pending.length > 0) await readRepository(target.owner, pass, github);
+      else await readListingPage(target, pass, github);
+    }
   } catch (error) {
     if (error instanceof GitHubParked) state.parkedUntil = new Date(error.until).toISOString();
     // A failed request ends the run; the next one retries it, with everything read so far kept.
@@ -93,6 +107,7 @@ export async function discover(target: GitHubTarget, before: DiscoveryState, git
     return result(false);
   }
   delete state.lastError;
+  delete state.misses;
   state.last = { completedAt: options.now().toISOString(), repositoriesRead: pass.repositoriesRead, candidates: pass.candidates, skipped: pass.skipped, skippedCount: pass.skippedCount };
   delete state.pass;
   state.nextRunAt = new Date(now.getTime() + options.intervalMs).toISOString();

@@ -137,6 +137,8 @@ describe('within GitHub budget', () => {
     expect(resumed.state.lastError).toBeUndefined();
     expect(resumed.state.last?.candidates).toEqual(ACME_CANDIDATES);
     expect(resumed.state.last?.skipped.map((skipped) => skipped.written)).toContain('github:acme/lib-050');
-    expect(fake.requests.some((request) => request.includes('/repos?'))).toBe(false);
+    // Resumed, not restarted: neither the first listing page nor a repository read before is asked for again.
+    expect(fake.requests.filter((request) => request.includes('/repos?') && !request.includes('page=2'))).toEqual([]);
+    expect(fake.requests.filter((request) => /\/(api|cli|lib-049)\//.test(request))).toEqual([]);
   });
 });

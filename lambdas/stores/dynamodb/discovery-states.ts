@@ -1,0 +1,70 @@
+// DiscoveryStates on the DynamoDB repos table: a `github:` ref's progress is a JSON attribute of its item, and the misses a
+// string set beside it, so the many child collections that find misses add to it without reading the state.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DiscoveryState } from '../../core/discovery/discover.ts';
+import type { DiscoveryStates } from '../../core/ports.ts';
+import { REPOS_PARTITION_KEY } from './schema.ts';
+
+export const DISCOVERY_ATTRIBUTE = 'discovery';
+export const MISSES_ATTRIBUTE = 'discovery_misses';
+
+export class DynamoDiscoveryStates implements DiscoveryStates {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async load(ref: string): Promise<DiscoveryState | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [REPOS_PARTITION_KEY]: ref }, ConsistentRead: true }));
+    return Item ? discoveryStateOf(Item) : undefined;
+  }
+
+  async save(ref: string, state: DiscoveryState, { passCompleted }: { passCompleted: boolean }): Promise<void> {
+    const { misses: _misses, ...kept } = state;
+    await this.updateTracked(ref, `SET #state = :state${passCompleted ? ' REMOVE #misses' : ''}`, { ':state': JSON.stringify(kept) });
+  }
+
+  async addMiss(ref: string, miss: string): Promise<void> {
+    await this.updateTracked(ref, 'ADD #misses :miss', { ':miss': new Set([miss]) });
+  }
+
+  /** Writes only to a tracked item: a ref removed mid-run stays removed. */
+  private async updateTracked(ref: string, expression: string, values: Record<string, unknown>): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [REPOS_PARTITION_KEY]: ref },
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(#ref)',
+          // DynamoDB refuses names an expression does not use.
+          ExpressionAttributeNames: {
+            '#ref': REPOS_PARTITION_KEY,
+            ...(expression.includes('#state') && { '#state': DISCOVERY_ATTRIBUTE }),
+            ...(expression.includes('#misses') && { '#misses': MISSES_ATTRIBUTE }),
+          },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}
+
+/** The state kept on a repos item, misses included; an attribute that does not parse (edited by hand) starts over. */
+export function discoveryStateOf(item: Record<string, unknown>): DiscoveryState | undefined {
+  const text = item[DISCOVERY_ATTRIBUTE];
+  const misses = item[MISSES_ATTRIBUTE] instanceof Set ? [...(item[MISSES_ATTRIBUTE] as Set<string>)].sort() : [];
+  let state: DiscoveryState = {};
+  if (typeof text === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) state = parsed as DiscoveryState;
+    } catch {
+      // Starts over: a pass costs requests, never wrong numbers.
+    }
+  } else if (misses.length === 0) return undefined;
+  return { ...state, ...(misses.length > 0 && { misses }) };
+}
