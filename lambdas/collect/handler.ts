@@ -6,11 +6,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { type CollectDeps, collectMessage } from '../core/collect.ts';
 import { dockerHubCredentialsFromEnv, requireEnv, sourcesFromEnv } from '../core/config.ts';
 import { type RefMessage, decodeRefMessage } from '../core/dispatch.ts';
+import { discoveryFromEnv } from '../core/discovery/settings.ts';
 import { RefError } from '../core/errors.ts';
 import { collectFromSource } from '../core/sources/index.ts';
 import { logger } from '../logger.ts';
 import { createLambdaMetrics, type HandlerMetrics, METRIC_NAMES } from '../metrics.ts';
-import { dockerHubCredentialsFromSecret } from '../stores/secrets.ts';
+import { dockerHubCredentialsFromSecret, readSecretString } from '../stores/secrets.ts';
 import { countersFromEnv, requestScheduleFromEnv, storesFromEnv } from '../stores/from-env.ts';
 import { SqsRefQueue } from '../stores/sqs-queue.ts';
 
@@ -74,9 +75,12 @@ export function createCollectHandler(deps: CollectDeps, metrics?: HandlerMetrics
 let lambdaHandler: Promise<CollectHandler> | undefined;
 
 async function createLambdaHandler(): Promise<CollectHandler> {
-  const { repos, series, readModel } = storesFromEnv(process.env);
+  const { repos, series, readModel, discovery } = storesFromEnv(process.env);
+  const secrets = new SecretsManagerClient({});
   const secretId = process.env.DOCKERHUB_SECRET;
-  const credentials = secretId ? await dockerHubCredentialsFromSecret(new SecretsManagerClient({}), secretId) : dockerHubCredentialsFromEnv(process.env);
+  const credentials = secretId ? await dockerHubCredentialsFromSecret(secrets, secretId) : dockerHubCredentialsFromEnv(process.env);
+  const githubSecret = process.env.GITHUB_SECRET;
+  const githubToken = githubSecret ? (await readSecretString(secrets, githubSecret)).trim() : undefined;
   const registryCounters = countersFromEnv(process.env);
   const schedule = requestScheduleFromEnv(process.env);
   const sources = sourcesFromEnv(process.env, {
@@ -85,7 +89,18 @@ async function createLambdaHandler(): Promise<CollectHandler> {
     ...(schedule && { schedule }),
   });
   const queue = new SqsRefQueue(new SQSClient({}), requireEnv(process.env, 'QUEUE_URL'));
-  return createCollectHandler({ collectFromSource: (ref) => collectFromSource(ref, sources), repos, series, readModel, queue, now: () => new Date() }, createLambdaMetrics());
+  return createCollectHandler(
+    {
+      collectFromSource: (ref) => collectFromSource(ref, sources),
+      repos,
+      series,
+      readModel,
+      queue,
+      now: () => new Date(),
+      discovery: discoveryFromEnv(process.env, discovery, githubToken ? { token: githubToken } : {}),
+    },
+    createLambdaMetrics(),
+  );
 }
 
 export const handler: CollectHandler = async (event, context) => {

@@ -1,5 +1,6 @@
 // Reads pullwatch's environment contract (ARCHITECTURE.md) into typed settings, naming any bad value.
 import { DEFAULTS } from './defaults.ts';
+import type { HttpSettings } from './http.ts';
 import type { IngestSettings } from './ingest.ts';
 import { Pacer, type PacerOptions } from './pacing.ts';
 import type { RegistryCounters, RequestSchedule } from './ports.ts';
@@ -58,12 +59,17 @@ export interface SourceOptions {
   now?: () => Date;
 }
 
-export function sourcesFromEnv(env: Env, options: SourceOptions = {}): Sources {
-  const http = {
+/** How every upstream call is made: registries and GitHub alike. */
+export function httpSettingsFromEnv(env: Env): HttpSettings {
+  return {
     timeoutMs: env.UPSTREAM_TIMEOUT ? parseDuration('UPSTREAM_TIMEOUT', env.UPSTREAM_TIMEOUT) : DEFAULTS.upstreamTimeoutMs,
     maxBytes: DEFAULTS.upstreamMaxBytes,
     userAgent: DEFAULTS.userAgent,
   };
+}
+
+export function sourcesFromEnv(env: Env, options: SourceOptions = {}): Sources {
+  const http = httpSettingsFromEnv(env);
   const now = options.now ?? (() => new Date());
   const shared = options.schedule && { schedule: options.schedule, slotsPerReservation: DEFAULTS.sharedScheduleSlots };
   const endpoint = (registry: Registry, urlName: string, fallbackUrl: string, pacing: Omit<PacerOptions, 'registry'>): Endpoint => ({

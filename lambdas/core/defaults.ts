@@ -6,6 +6,12 @@ export const DEFAULTS = {
   ghcrUrl: 'https://github.com',
   quayApiUrl: 'https://quay.io',
 
+  /** GitHub discovery (`github:` refs): the REST API, how often an owner is read again, requests per collection. */
+  githubApiUrl: 'https://api.github.com',
+  githubDiscoveryIntervalMs: 86_400_000,
+  /** A run past this many requests goes on in another message: a collect function's minute holds about this many. */
+  githubRequestsPerRun: 100,
+
   /** How often the counters are sampled. */
   pollMinutes: 60,
 

@@ -23,6 +23,8 @@ export interface TrackedRepo {
   label?: string;
   lastSuccessAt?: string;
   lastError?: RecordedError;
+  /** On a `github:` item: discovery's progress and findings. */
+  discovery?: DiscoveryState;
 }
 
 export interface RepoList {

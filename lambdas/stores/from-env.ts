@@ -3,8 +3,9 @@ import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfigError, type Env, requireEnv, retentionDaysFromEnv } from '../core/config.ts';
-import type { ReadModel, RegistryCounters, RepoList, RequestSchedule, SeriesStore } from '../core/ports.ts';
+import type { DiscoveryStates, ReadModel, RegistryCounters, RepoList, RequestSchedule, SeriesStore } from '../core/ports.ts';
 import { documentClient } from './dynamodb/client.ts';
+import { DynamoDiscoveryStates } from './dynamodb/discovery-states.ts';
 import { DynamoRegistryCounters } from './dynamodb/counters-table.ts';
 import { DynamoReadModel } from './dynamodb/read-model-table.ts';
 import { DynamoRepoList } from './dynamodb/repo-table.ts';
@@ -14,6 +15,8 @@ import { TimestreamSeriesStore } from './timestream/series.ts';
 
 export interface Stores {
   repos: RepoList;
+  /** Discovery's progress, on the repos table's `github:` items. */
+  discovery: DiscoveryStates;
   series: SeriesStore;
   readModel: ReadModel;
 }
@@ -25,6 +28,7 @@ export interface Stores {
 export function storesFromEnv(env: Env, dynamo: DynamoDBDocumentClient = documentClient()): Stores {
   return {
     repos: new DynamoRepoList(dynamo, requireEnv(env, 'REPOS_TABLE')),
+    discovery: new DynamoDiscoveryStates(dynamo, requireEnv(env, 'REPOS_TABLE')),
     series: seriesStoreFromEnv(env, dynamo),
     readModel: new DynamoReadModel(dynamo, requireEnv(env, 'READ_MODEL_TABLE'), retentionDaysFromEnv(env)),
   };

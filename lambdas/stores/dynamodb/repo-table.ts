@@ -2,6 +2,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { EditableRepoList, RecordedError, TrackedRepo } from '../../core/ports.ts';
+import { discoveryStateOf } from './discovery-states.ts';
 import { REPOS_PARTITION_KEY } from './schema.ts';
 
 export class DynamoRepoList implements EditableRepoList {
@@ -88,6 +89,7 @@ async function ifTracked(write: Promise<unknown>): Promise<boolean> {
 /** Items may be written by hand in the console: read them leniently (a success time that is no time is left out). */
 function toTrackedRepo(item: Record<string, unknown>): TrackedRepo {
   const lastError = item.last_error as RecordedError | undefined;
+  const discovery = discoveryStateOf(item);
   const lastSuccessMs = typeof item.last_success_at === 'string' ? Date.parse(item.last_success_at) : Number.NaN;
   return {
     ref: String(item[REPOS_PARTITION_KEY]),
@@ -95,5 +97,6 @@ function toTrackedRepo(item: Record<string, unknown>): TrackedRepo {
     ...(typeof item.label === 'string' && { label: item.label }),
     ...(!Number.isNaN(lastSuccessMs) && { lastSuccessAt: new Date(lastSuccessMs).toISOString() }),
     ...(lastError && typeof lastError === 'object' && { lastError }),
+    ...(discovery && { discovery }),
   };
 }
