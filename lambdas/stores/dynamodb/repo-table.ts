@@ -36,6 +36,10 @@ export class DynamoRepoList implements EditableRepoList {
     return this.updateTracked(ref, 'SET enabled = :enabled', { ':enabled': enabled });
   }
 
+  setLabel(ref: string, label: string | undefined): Promise<boolean> {
+    return label === undefined ? this.updateTracked(ref, 'REMOVE #label') : this.updateTracked(ref, 'SET #label = :label', { ':label': label });
+  }
+
   async remove(ref: string): Promise<boolean> {
     return ifTracked(
       this.client.send(
@@ -49,8 +53,9 @@ export class DynamoRepoList implements EditableRepoList {
     );
   }
 
-  async recordSuccess(ref: string, at: string): Promise<void> {
-    await this.updateTracked(ref, 'SET last_success_at = :at REMOVE last_error', { ':at': at });
+  async recordSuccess(ref: string, at: string, warnings?: readonly string[]): Promise<void> {
+    if (warnings?.length) await this.updateTracked(ref, 'SET last_success_at = :at, warnings = :warnings REMOVE last_error', { ':at': at, ':warnings': [...warnings] });
+    else await this.updateTracked(ref, 'SET last_success_at = :at REMOVE last_error, warnings', { ':at': at });
   }
 
   async recordError(ref: string, error: RecordedError): Promise<void> {
@@ -58,7 +63,7 @@ export class DynamoRepoList implements EditableRepoList {
   }
 
   /** Updates a tracked item only: false when the ref is not (or no longer) tracked, never a new item. */
-  private updateTracked(ref: string, updateExpression: string, values: Record<string, unknown>): Promise<boolean> {
+  private updateTracked(ref: string, updateExpression: string, values?: Record<string, unknown>): Promise<boolean> {
     return ifTracked(
       this.client.send(
         new UpdateCommand({
@@ -66,8 +71,9 @@ export class DynamoRepoList implements EditableRepoList {
           Key: { [REPOS_PARTITION_KEY]: ref },
           UpdateExpression: updateExpression,
           ConditionExpression: 'attribute_exists(#ref)',
-          ExpressionAttributeNames: { '#ref': REPOS_PARTITION_KEY },
-          ExpressionAttributeValues: values,
+          // `#label` stands for `label` wherever an expression names it (the names given must all be used).
+          ExpressionAttributeNames: { '#ref': REPOS_PARTITION_KEY, ...(updateExpression.includes('#label') && { '#label': 'label' }) },
+          ...(values && { ExpressionAttributeValues: values }),
         }),
       ),
     );
@@ -95,5 +101,6 @@ function toTrackedRepo(item: Record<string, unknown>): TrackedRepo {
     ...(typeof item.label === 'string' && { label: item.label }),
     ...(!Number.isNaN(lastSuccessMs) && { lastSuccessAt: new Date(lastSuccessMs).toISOString() }),
     ...(lastError && typeof lastError === 'object' && { lastError }),
+    ...(Array.isArray(item.warnings) && item.warnings.length > 0 && { warnings: item.warnings.map(String) }),
   };
 }
