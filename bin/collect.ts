@@ -1,8 +1,9 @@
-// `npm run collect`: one collection on local mode's store (see lambdas/local/collect-once.ts), for cron.
+// `npm run collect`: one collection on local mode's store (lambdas/local/collect-once.ts), for cron; cli/collect-report.ts says what happened.
+import '../cli/sdk-notice.ts';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../lambdas/core/config.ts';
-import { type CollectProgress, collectExitCode, collectOnce, progressLine, progressLogLine, renderReport } from '../lambdas/local/collect-once.ts';
-import { DataDirError } from '../lambdas/local/data-dir.ts';
+import { collectExitCode, progressLine, progressLogLine, renderReport } from '../cli/collect-report.ts';
+import { explainFailure } from '../cli/failures.ts';
+import { type CollectProgress, collectOnce } from '../lambdas/local/collect-once.ts';
 import { logger } from '../lambdas/logger.ts';
 
 const USAGE = `Usage: npm run collect
@@ -28,7 +29,7 @@ try {
   process.exit(2);
 }
 
-// Our own lines say what happened to each ref; the handlers' JSON logs stay for errors unless asked for.
+// Our own lines say what happened to each ref; the handlers' logs stay for errors unless asked for.
 if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('ERROR');
 
 const live = process.stdout.isTTY === true;
@@ -43,18 +44,12 @@ const show = (progress: CollectProgress) => {
 try {
   const report = await collectOnce(process.env, { onProgress: show });
   if (live) process.stdout.write('\r\x1b[2K');
-  if (report.added.length > 0) process.stdout.write(`tracking from REPOS: ${report.added.join(', ')}\n`);
   process.stdout.write(renderReport(report));
   process.exitCode = collectExitCode(report);
 } catch (error) {
   if (live) process.stdout.write('\n');
-  if (error instanceof ConfigError) {
-    process.stderr.write(`collect: ${error.message}\n`);
-    process.exitCode = 2;
-  } else if (error instanceof DataDirError) {
-    process.stderr.write(`collect: ${error.message}\n`);
-    process.exitCode = 1;
-  } else {
-    throw error;
-  }
+  const failure = explainFailure(error);
+  if (!failure) throw error;
+  process.stderr.write(`collect: ${failure.message}\n`);
+  process.exitCode = failure.status;
 }

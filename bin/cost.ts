@@ -1,10 +1,10 @@
 // `npm run cost -- --repos N --interval MIN --views PER_DAY --store dynamodb|timestream [--json]`:
 // synthesizes the stack with those settings and prints its monthly AWS cost estimate by service.
 import { parseArgs } from 'node:util';
-import { readStackFacts, synthesizeTemplate } from '../lib/cost-facts.ts';
-import { type Estimate, estimate } from '../lib/cost-model.ts';
-import { formatEstimate, formatMarkdown } from '../lib/cost-report.ts';
-import { ASSUMPTIONS } from '../lib/cost-workload.ts';
+import { readStackFacts, synthesizeTemplate } from '../lib/cost/facts.ts';
+import { type Estimate, estimate } from '../lib/cost/estimate.ts';
+import { formatEstimate, formatMarkdown } from '../lib/cost/report.ts';
+import { ASSUMPTIONS } from '../lib/cost/workload.ts';
 
 const USAGE = `usage: npm run cost -- --repos N --interval MIN --views PER_DAY --store dynamodb|timestream [options]
 

@@ -1,32 +1,27 @@
-// `npm start`: pullwatch as one local process (see lambdas/local/server.ts).
-import { ConfigError } from '../lambdas/core/config.ts';
-import { DataDirError } from '../lambdas/local/data-dir.ts';
+// `npm start`: pullwatch as one local process (lambdas/local/server.ts); `--build` builds the dashboard once DATA_DIR is held.
+import '../cli/sdk-notice.ts';
+import { buildDashboard } from '../cli/dashboard-build.ts';
+import { explainFailure } from '../cli/failures.ts';
+import { startupLines, stoppedAtOnceLine, stoppingLine } from '../cli/start.ts';
 import { startLocal } from '../lambdas/local/server.ts';
 
-const pullwatch = await startLocal(process.env).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(`pullwatch: ${error.message}`);
-    process.exit(2);
-  }
-  // In use, full, damaged: one line that names DATA_DIR and says what to do, no stack trace.
-  if (error instanceof DataDirError) {
-    console.error(`pullwatch: ${error.message}`);
-    process.exit(1);
-  }
-  throw error;
+const build = process.argv.includes('--build');
+const pullwatch = await startLocal(process.env, build ? { prepareDashboard: buildDashboard } : {}).catch((error: unknown) => {
+  const failure = explainFailure(error);
+  if (!failure) throw error;
+  console.error(`pullwatch: ${failure.message}`);
+  process.exit(failure.status);
 });
-const { dataDir, pollMs } = pullwatch.settings;
-console.log(
-  `pullwatch is running at ${pullwatch.url} (API: ${pullwatch.url}api/summary) · data in ${dataDir} · ` +
-    (pollMs > 0 ? `collecting every ${pollMs / 1000}s` : 'collected once at start'),
-);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) return;
+    if (stopping) {
+      console.log(stoppedAtOnceLine(pullwatch.collecting));
+      process.exit(130);
+    }
     stopping = true;
-    console.log(`${signal}: stopping pullwatch`);
+    console.log(stoppingLine(signal, pullwatch.collecting));
     pullwatch.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -36,3 +31,5 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     );
   });
 }
+// After the handlers: whoever reads the startup line may stop the process at once.
+for (const line of startupLines(pullwatch)) console.log(line);

@@ -1,18 +1,8 @@
-// `npm run repos`: list, add, remove, enable and disable tracked refs, in the deployed stack or in local mode's DATA_DIR.
+// `npm run repos`: list, add, remove, enable, disable and label tracked refs, in the deployed stack or in local mode's DATA_DIR.
+import '../cli/sdk-notice.ts';
+import { EXIT, REPOS_HELP, REPOS_USAGE, UsageError, changeExitCode, parseReposArgs, renderChanges, renderList } from '../cli/repos.ts';
 import { DEFAULTS } from '../lambdas/core/defaults.ts';
-import {
-  EXIT,
-  REPOS_HELP,
-  REPOS_USAGE,
-  type RepoStore,
-  UsageError,
-  applyChange,
-  changeExitCode,
-  checkRepos,
-  parseReposArgs,
-  renderChanges,
-  renderList,
-} from '../lambdas/core/repo-commands.ts';
+import { type RepoStore, applyChange, checkRepos, labelTracked } from '../lambdas/core/repo-commands.ts';
 import { openLocalRepoStore } from '../lambdas/local/data-dir.ts';
 import { openStackRepoStore } from '../lambdas/stores/stack-outputs.ts';
 
@@ -39,14 +29,15 @@ async function main(argv: string[]): Promise<number> {
       target.kind === 'local'
         ? await openLocalRepoStore(process.env.DATA_DIR || DEFAULTS.dataDir, {
             create: command === 'add',
-            busyAdvice: 'stop it first, or add refs with REPOS=... when starting it',
+            command: 'npm run repos',
+            busyAdvice: 'stop it first, or add refs with REPOS=... when starting `npm start`',
           })
         : await openStackRepoStore(target);
     if (command === 'list') {
       process.stdout.write(renderList(checkRepos(await store.repos.list()), { json, where: store.where }));
       return EXIT.ok;
     }
-    const results = await applyChange(command, refs, store.repos);
+    const results = command === 'label' ? await labelTracked(refs[0]!, invocation.label ?? '', store.repos) : await applyChange(command, refs, store.repos);
     process.stdout.write(renderChanges(command, results, { json, where: store.where }));
     return changeExitCode(results);
   } catch (error) {

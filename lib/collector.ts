@@ -12,7 +12,9 @@ import { DEFAULTS } from '../lambdas/core/defaults.ts';
 import { REQUEST_SCHEDULE_PARTITION_KEY } from '../lambdas/stores/dynamodb/schema.ts';
 import { PullwatchFunction } from './lambda-function.ts';
 import type { RepoTable } from './repo-table.ts';
+import { grantSecretValue } from './secret-access.ts';
 import type { SeriesStore } from './series-store.ts';
+import { grantTableCalls } from './table-access.ts';
 
 export interface CollectorProps {
   readonly repoTable: RepoTable;
@@ -54,24 +56,25 @@ export class Collector extends Construct {
       timeout: Duration.seconds(60),
       environment: { ...environment, QUEUE_URL: this.queue.queueUrl },
     });
-    props.repoTable.bind(this.dispatchFunction, 'read');
-    this.queue.grantSendMessages(this.dispatchFunction);
+    props.repoTable.bind(this.dispatchFunction, 'listRepos');
+    // SendMessageBatch is authorised as sqs:SendMessage; the queue's URL comes from the environment, not GetQueueUrl.
+    this.queue.grant(this.dispatchFunction, 'sqs:SendMessage');
 
     this.collectFunction = new PullwatchFunction(this, 'Collect', {
       handlerName: 'collect',
       timeout: COLLECT_TIMEOUT,
       environment: { ...environment, QUEUE_URL: this.queue.queueUrl },
     });
-    // readwrite: collect records each ref's last success or error on its item.
-    props.repoTable.bind(this.collectFunction, 'readwrite');
+    // collect records each ref's last success or error on its item.
+    props.repoTable.bind(this.collectFunction, 'recordOutcomes');
     props.seriesStore.grantWrite(this.collectFunction);
-    // readwrite: collect folds its samples into each series' view and moves the generation on.
-    props.seriesStore.bindReadModel(this.collectFunction, 'readwrite');
+    // collect folds its samples into each series' view and moves the generation on.
+    props.seriesStore.bindReadModel(this.collectFunction, 'fold');
     if (props.dockerhubSecret) {
       const secret = props.dockerhubSecret.startsWith('arn:')
         ? Secret.fromSecretCompleteArn(this, 'DockerHubSecret', props.dockerhubSecret)
         : Secret.fromSecretNameV2(this, 'DockerHubSecret', props.dockerhubSecret);
-      secret.grantRead(this.collectFunction);
+      grantSecretValue(secret, this.collectFunction);
       this.collectFunction.addEnvironment('DOCKERHUB_SECRET', props.dockerhubSecret);
     }
     // Up to maxConcurrency collect instances run at once, each with its own pacers: they reserve their request slots
@@ -82,10 +85,10 @@ export class Collector extends Construct {
       // Three items of pacing state, rebuilt by the next reservation: nothing to keep or restore.
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    requestSchedule.grant(this.collectFunction, 'dynamodb:UpdateItem', 'dynamodb:GetItem');
+    grantTableCalls(requestSchedule, this.collectFunction, ['reserveSlots']);
     this.collectFunction.addEnvironment('REQUEST_SCHEDULE_TABLE', requestSchedule.tableName);
     // Rate-limited refs are sent back to the queue with a delay instead of failing the batch.
-    this.queue.grantSendMessages(this.collectFunction);
+    this.queue.grant(this.collectFunction, 'sqs:SendMessage');
     this.collectFunction.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 10,
@@ -104,8 +107,13 @@ export class Collector extends Construct {
     new Schedule(this, 'Schedule', {
       description: `Starts a pullwatch collection round every ${props.pollMinutes} minutes`,
       schedule: ScheduleExpression.rate(Duration.minutes(props.pollMinutes)),
-      // A missed round is made up by the next one; retrying for the default 24 hours would only pile rounds up.
-      target: new LambdaInvoke(this.dispatchFunction, { retryAttempts: 2, role: scheduleRole }),
+      // A missed round is made up by the next one; retrying for the default 24 hours would only pile rounds up, so a
+      // round is given up once the next is due (Scheduler takes 1 minute to 24 hours).
+      target: new LambdaInvoke(this.dispatchFunction, {
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(Math.min(props.pollMinutes, 24 * 60)),
+        role: scheduleRole,
+      }),
     });
     const dispatchLogicalId = Stack.of(this).getLogicalId(this.dispatchFunction.node.defaultChild as CfnElement);
     Validations.of(scheduleRole).acknowledge({

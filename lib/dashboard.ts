@@ -16,6 +16,7 @@ import {
   HttpVersion,
   OriginRequestPolicy,
   ResponseHeadersPolicy,
+  S3OriginAccessControl,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -24,6 +25,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS } from '../lambdas/core/dashboard-headers.ts';
+import { accountWideName } from './names.ts';
 
 export interface DashboardProps {
   /** Host name of the HTTP API that serves `/api/*`. */
@@ -67,7 +69,9 @@ export class Dashboard extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // Account-wide names (CDK derives the headers policy and origin access control names without the region).
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      responseHeadersPolicyName: accountWideName(this, 'security-headers'),
       comment: 'pullwatch dashboard: CSP and the usual security headers',
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
@@ -81,6 +85,7 @@ export class Dashboard extends Construct {
     // A minimum and default TTL of zero let the API's own Cache-Control decide what CloudFront keeps, and for how
     // long: its max-age reaches the poll interval (a day at most is kept, however long the interval).
     const apiCachePolicy = new CachePolicy(this, 'ApiCachePolicy', {
+      cachePolicyName: accountWideName(this, 'api-cache'),
       comment: 'pullwatch API: honours the origin Cache-Control; query string and Accept (CSV or JSON) select the representation',
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
@@ -108,7 +113,9 @@ export class Dashboard extends Construct {
       logBucket: accessLogs,
       logFilePrefix: 'cloudfront/',
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(site),
+        origin: S3BucketOrigin.withOriginAccessControl(site, {
+          originAccessControl: new S3OriginAccessControl(this, 'SiteAccess', { originAccessControlName: accountWideName(this, 'site') }),
+        }),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         compress: true,
         responseHeadersPolicy: securityHeaders,

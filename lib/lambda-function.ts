@@ -9,7 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
 /** A directory under lambdas/ whose handler.ts exports `handler`. */
-export type HandlerName = 'dispatch' | 'collect' | 'api' | 'ingest';
+export type HandlerName = 'dispatch' | 'collect' | 'api' | 'ingest' | 'store-guard';
 
 export interface PullwatchFunctionProps {
   readonly handlerName: HandlerName;
@@ -24,6 +24,8 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 // Tracing stays off: X-Ray adds cost and cold-start time for functions that make one or two calls each,
 // and the JSON logs already carry every invocation's request id.
 export class PullwatchFunction extends NodejsFunction {
+  readonly handlerName: HandlerName;
+
   constructor(scope: Construct, id: string, props: PullwatchFunctionProps) {
     // The log group and role are created beside the function (not inside it): `this` does not exist before super().
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -62,11 +64,16 @@ export class PullwatchFunction extends NodejsFunction {
         sourceMap: true,
         // Stack traces need only the mappings; embedding the sources would double the asset for nothing.
         sourcesContent: false,
-        // The Node.js 24 runtime ships AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
+        // The AWS SDK is bundled, not taken from the runtime's copy: measured cold `import()` of each bundle (median of
+        // 9 fresh processes, a loaded 2-core machine) fell from 630–830 ms with the SDK resolved file by file from
+        // node_modules, as the runtime would, to 180–260 ms for one minified file that holds only the clients used
+        // (api 562 KB instead of 158 KB). It also pins the SDK version the tests ran against. Bundled, the Timestream
+        // clients stay unevaluated until the Timestream store's first call (lambdas/stores/timestream/lazy.ts).
+        externalModules: [],
         // Keeps synth output to what needs attention; esbuild's per-file size table is noise there.
         logLevel: LogLevel.WARNING,
       },
     });
+    this.handlerName = props.handlerName;
   }
 }

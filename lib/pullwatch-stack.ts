@@ -9,6 +9,7 @@ import { INGEST_ROUTE, RegistryWebhook } from './registry-webhook.ts';
 import { RepoTable } from './repo-table.ts';
 import { createSeriesStore } from './series-store.ts';
 import type { StackSettings } from './settings.ts';
+import { StoreGuard } from './store-guard.ts';
 
 export type PullwatchStackProps = StackProps & StackSettings;
 
@@ -16,6 +17,7 @@ export class PullwatchStack extends Stack {
   constructor(scope: Construct, id: string, props: PullwatchStackProps) {
     super(scope, id, props);
 
+    const storeGuard = new StoreGuard(this, 'StoreGuard', { store: props.store, allowStoreChange: props.allowStoreChange });
     const repoTable = new RepoTable(this, 'Repos');
     const seriesStore = createSeriesStore(this, 'Series', props.store, props.retentionDays);
     const collector = new Collector(this, 'Collector', {
@@ -31,8 +33,10 @@ export class PullwatchStack extends Stack {
       ...(props.registryName && { registryName: props.registryName }),
       ...(props.ingestMaxRepositories && { ingestMaxRepositories: props.ingestMaxRepositories }),
     });
-    webhook.bindReader(collector.collectFunction);
-    webhook.bindReader(queryApi.apiFunction);
+    webhook.bindReader(collector.collectFunction, ['readRepositoryCounts']);
+    webhook.bindReader(queryApi.apiFunction, ['readRepositoryCounts', 'readTagCounts']);
+    // The store and everything that reads or writes it: nothing of a refused store switch gets created or changed.
+    storeGuard.guard(seriesStore, collector, queryApi, webhook);
     const dashboard = new Dashboard(this, 'Dashboard', { apiDomainName: queryApi.domainName });
     new Alarms(this, 'Alarms', { collector, pollMinutes: props.pollMinutes, ...(props.alarmEmail && { alarmEmail: props.alarmEmail }) });
 
@@ -60,6 +64,10 @@ export class PullwatchStack extends Stack {
     new CfnOutput(this, 'IngestUrl', {
       description: "Self-hosted registries' notifications endpoint (config.yml notifications.endpoints[].url)",
       value: `https://${queryApi.domainName}${INGEST_ROUTE}`,
+    });
+    new CfnOutput(this, 'DispatchFunctionName', {
+      description: 'The function that starts a collection round; `npm run collect -- --aws` invokes it to collect now',
+      value: collector.dispatchFunction.functionName,
     });
     new CfnOutput(this, 'IngestTokenSecretName', {
       description: 'Secrets Manager secret holding the bearer token registries send to IngestUrl',

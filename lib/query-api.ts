@@ -32,7 +32,7 @@ export class QueryApi extends Construct {
       memoryMiB: 512,
       environment: { POLL_MINUTES: String(props.pollMinutes) },
     });
-    props.repoTable.bind(this.apiFunction, 'read');
+    props.repoTable.bind(this.apiFunction, 'listRepos');
     props.seriesStore.grantRead(this.apiFunction);
     // Every default view is answered from the read model; long ranges and hourly views query the series store.
     props.seriesStore.bindReadModel(this.apiFunction, 'read');

@@ -5,7 +5,10 @@ import { AttributeType, Billing, type ITableV2, TableV2 } from 'aws-cdk-lib/aws-
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { SERIES_PARTITION_KEY, SERIES_SORT_KEY } from '../lambdas/stores/dynamodb/schema.ts';
-import type { TableAccess } from './repo-table.ts';
+import { grantTableCalls } from './table-access.ts';
+
+/** collect folds samples into the views (and moves the generation on); api reads them. */
+export type ReadModelAccess = 'fold' | 'read';
 
 /** A small table of the series table's key schema: one view item per series and one generation item. */
 export class ReadModelTable extends Construct {
@@ -26,10 +29,9 @@ export class ReadModelTable extends Construct {
 
 /**
  * Tells the function where the read model is (READ_MODEL_TABLE) and grants exactly the access asked for: collect
- * reads a view before it writes it back and updates the generation (readwrite), api reads both (read).
+ * reads a view before it writes it back and updates the generation (fold), api reads both (read).
  */
-export function bindReadModelTable(table: ITableV2, fn: LambdaFunction, access: TableAccess): void {
+export function bindReadModelTable(table: ITableV2, fn: LambdaFunction, access: ReadModelAccess): void {
   fn.addEnvironment('READ_MODEL_TABLE', table.tableName);
-  if (access === 'read') table.grantReadData(fn);
-  else table.grantReadWriteData(fn);
+  grantTableCalls(table, fn, [access === 'fold' ? 'foldViews' : 'readViews']);
 }

@@ -9,6 +9,10 @@ import { Construct } from 'constructs';
 import { COUNTERS_TTL_ATTRIBUTE, SERIES_PARTITION_KEY, SERIES_SORT_KEY } from '../lambdas/stores/dynamodb/schema.ts';
 import { PullwatchFunction } from './lambda-function.ts';
 import type { RepoTable } from './repo-table.ts';
+import { grantSecretValue } from './secret-access.ts';
+import { type TableCall, grantTableCalls } from './table-access.ts';
+
+export type CounterReadCall = Extract<TableCall, 'readRepositoryCounts' | 'readTagCounts'>;
 
 export const INGEST_ROUTE = '/api/ingest/registry';
 
@@ -60,10 +64,10 @@ export class RegistryWebhook extends Construct {
         ...(props.ingestMaxRepositories && { INGEST_MAX_REPOSITORIES: String(props.ingestMaxRepositories) }),
       },
     });
-    this.countersTable.grantReadWriteData(this.ingestFunction);
-    this.tokenSecret.grantRead(this.ingestFunction);
-    // readwrite: each repository seen is added to the tracked refs.
-    props.repoTable.bind(this.ingestFunction, 'readwrite');
+    grantTableCalls(this.countersTable, this.ingestFunction, ['recordCounts']);
+    grantSecretValue(this.tokenSecret, this.ingestFunction);
+    // Each repository seen is added to the tracked refs, unless it is tracked already.
+    props.repoTable.bind(this.ingestFunction, 'listRepos', 'addRepos');
 
     props.httpApi.addRoutes({
       path: INGEST_ROUTE,
@@ -72,9 +76,9 @@ export class RegistryWebhook extends Construct {
     });
   }
 
-  /** For functions that read the counts: collect samples them, api shows them. */
-  bindReader(fn: LambdaFunction): void {
+  /** For functions that read the counts: collect samples a repository's, api also shows its tags'. */
+  bindReader(fn: LambdaFunction, calls: readonly CounterReadCall[]): void {
     fn.addEnvironment('COUNTERS_TABLE', this.countersTable.tableName);
-    this.countersTable.grantReadData(fn);
+    grantTableCalls(this.countersTable, fn, calls);
   }
 }

@@ -3,8 +3,10 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { type TableCall, grantTableCalls } from './table-access.ts';
 
-export type TableAccess = 'read' | 'readwrite';
+/** What a function does with the tracked refs. */
+export type RepoTableCall = Extract<TableCall, 'listRepos' | 'addRepos' | 'recordOutcomes'>;
 
 export class RepoTable extends Construct {
   readonly table: TableV2;
@@ -20,10 +22,9 @@ export class RepoTable extends Construct {
     });
   }
 
-  /** Tells the function where the table is and grants exactly the access asked for. */
-  bind(fn: LambdaFunction, access: TableAccess): void {
+  /** Tells the function where the table is and grants the actions of exactly these calls. */
+  bind(fn: LambdaFunction, ...calls: RepoTableCall[]): void {
     fn.addEnvironment('REPOS_TABLE', this.table.tableName);
-    if (access === 'read') this.table.grantReadData(fn);
-    else this.table.grantReadWriteData(fn);
+    grantTableCalls(this.table, fn, calls);
   }
 }

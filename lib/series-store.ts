@@ -6,9 +6,9 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
-import { ReadModelTable, bindReadModelTable } from './read-model-table.ts';
-import type { TableAccess } from './repo-table.ts';
+import { type ReadModelAccess, ReadModelTable, bindReadModelTable } from './read-model-table.ts';
 import { MAX_RETENTION_DAYS, type SeriesStoreKind } from './settings.ts';
+import { grantTableCalls } from './table-access.ts';
 
 /** What the rest of the stack needs from a series store; each grant also tells the function where the store is. */
 export interface SeriesStore {
@@ -20,10 +20,10 @@ export interface SeriesStore {
   grantWrite(fn: LambdaFunction): void;
   grantRead(fn: LambdaFunction): void;
   /** Sets READ_MODEL_TABLE (and RETENTION_DAYS, which hides views past retention) and grants `access` to the read model. */
-  bindReadModel(fn: LambdaFunction, access: TableAccess): void;
+  bindReadModel(fn: LambdaFunction, access: ReadModelAccess): void;
 }
 
-export function createSeriesStore(scope: Construct, id: string, kind: SeriesStoreKind, retentionDays: number): SeriesStore {
+export function createSeriesStore(scope: Construct, id: string, kind: SeriesStoreKind, retentionDays: number): SeriesStore & Construct {
   return kind === 'timestream' ? new TimestreamSeriesStore(scope, id, retentionDays) : new DynamoSeriesStore(scope, id, retentionDays);
 }
 
@@ -91,7 +91,7 @@ class TimestreamSeriesStore extends Construct implements SeriesStore {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['timestream:Select', 'timestream:DescribeTable'], resources: [this.table.attrArn] }));
   }
 
-  bindReadModel(fn: LambdaFunction, access: TableAccess): void {
+  bindReadModel(fn: LambdaFunction, access: ReadModelAccess): void {
     fn.addEnvironment('RETENTION_DAYS', String(this.retentionDays));
     bindReadModelTable(this.readModel.table, fn, access);
   }
@@ -137,15 +137,15 @@ class DynamoSeriesStore extends Construct implements SeriesStore {
   // Writing reads too: a month item is updated by read-modify-write (lambdas/stores/dynamodb/series-table.ts).
   grantWrite(fn: LambdaFunction): void {
     this.bind(fn);
-    this.table.grantReadWriteData(fn);
+    grantTableCalls(this.table, fn, ['writeSeries']);
   }
 
   grantRead(fn: LambdaFunction): void {
     this.bind(fn);
-    this.table.grantReadData(fn);
+    grantTableCalls(this.table, fn, ['readSeries']);
   }
 
-  bindReadModel(fn: LambdaFunction, access: TableAccess): void {
+  bindReadModel(fn: LambdaFunction, access: ReadModelAccess): void {
     fn.addEnvironment('RETENTION_DAYS', String(this.retentionDays));
     bindReadModelTable(this.table, fn, access);
   }

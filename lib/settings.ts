@@ -1,13 +1,25 @@
 // Stack settings read from CDK context (`-c store=dynamodb -c pollMinutes=30`), validated once for bin/app.ts and the tests.
 import type { Node } from 'constructs';
 import { DEFAULTS } from '../lambdas/core/defaults.ts';
+import { TIMESTREAM_REGIONS, TIMESTREAM_REGIONS_SOURCE } from './timestream-regions.ts';
+
+/** A context setting that cannot be built: the message names the setting, the value and what would do. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
 
 const SERIES_STORE_KINDS = ['timestream', 'dynamodb'] as const;
 export type SeriesStoreKind = (typeof SERIES_STORE_KINDS)[number];
 
 export interface StackSettings {
-  /** Where the time series live; Timestream as designed, DynamoDB for accounts that cannot use Timestream. */
+  /** The CloudFormation stack name; every account-wide resource name includes it and the region. */
+  readonly stackName: string;
+  /** The region the stack is built for; undefined builds a region-agnostic template (DynamoDB store only). */
+  readonly region?: string;
+  /** Where the time series live: DynamoDB, or Timestream for accounts that already use Timestream for LiveAnalytics. */
   readonly store: SeriesStoreKind;
+  /** Lets a deploy switch an existing stack to the other store (the store guard refuses otherwise). */
+  readonly allowStoreChange: boolean;
   /** How often the counters are sampled. */
   readonly pollMinutes: number;
   /**
@@ -25,9 +37,21 @@ export interface StackSettings {
   readonly retentionDays: number;
 }
 
-export function stackSettingsFromContext(node: Node): StackSettings {
+/** Where a synth finds its region when `-c region=` is not given: the CDK CLI sets CDK_DEFAULT_REGION from the profile. */
+export interface RegionEnv {
+  readonly CDK_DEFAULT_REGION?: string | undefined;
+  readonly AWS_REGION?: string | undefined;
+}
+
+export function stackSettingsFromContext(node: Node, env: RegionEnv = {}): StackSettings {
+  const store = parseStore(node.tryGetContext('store'));
+  const region = optionalRegion(node.tryGetContext('region')) ?? (env.CDK_DEFAULT_REGION || env.AWS_REGION || undefined);
+  if (store === 'timestream') checkTimestreamRegion(region);
   return {
-    store: parseStore(node.tryGetContext('store')),
+    stackName: parseStackName(node.tryGetContext('stackName')),
+    ...(region && { region }),
+    store,
+    allowStoreChange: parseAllowStoreChange(node.tryGetContext('allowStoreChange')),
     pollMinutes: parsePollMinutes(node.tryGetContext('pollMinutes')),
     retentionDays: parseRetentionDays(node.tryGetContext('retentionDays')),
     ...optionalSecret(node.tryGetContext('dockerhubSecret')),
@@ -40,16 +64,66 @@ export function stackSettingsFromContext(node: Node): StackSettings {
 function optionalSecret(value: unknown): { dockerhubSecret?: string } {
   if (value === undefined || value === '') return {};
   if (typeof value !== 'string' || !/^(arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:)?[\w/+=.@-]{1,512}$/.test(value)) {
-    throw new Error(`Context "dockerhubSecret" must be a Secrets Manager secret name or ARN; got ${JSON.stringify(value)}`);
+    throw new SettingsError(`Context "dockerhubSecret" must be a Secrets Manager secret name or ARN; got ${JSON.stringify(value)}`);
   }
   return { dockerhubSecret: value };
 }
 
+/** The one line synth prints, so a user sees which store a deploy would build before it runs. */
+export function describeSettings(settings: StackSettings): string {
+  const where = settings.region ?? 'any region (region-agnostic template)';
+  const change = settings.allowStoreChange ? '; allowStoreChange=true: a deployed stack may switch stores' : '';
+  return `pullwatch: stack ${settings.stackName} in ${where}, series store: ${settings.store}${change}`;
+}
+
+// Names of the CloudFront policies and origin access control are the stack name, the region and a suffix: the
+// shortest limit (64 characters, origin access controls) leaves about 40 for the stack name.
+const MAX_STACK_NAME_LENGTH = 40;
+
+function parseStackName(value: unknown): string {
+  if (value === undefined || value === '') return DEFAULTS.stackName;
+  if (typeof value !== 'string' || value.length > MAX_STACK_NAME_LENGTH || !/^[A-Za-z][A-Za-z0-9-]*$/.test(value)) {
+    throw new SettingsError(
+      `Context "stackName" must start with a letter and hold only letters, digits and hyphens, at most ${MAX_STACK_NAME_LENGTH} characters; got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+function optionalRegion(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(value)) {
+    throw new SettingsError(`Context "region" must be an AWS region such as eu-west-1; got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function checkTimestreamRegion(region: string | undefined): void {
+  if (region === undefined) {
+    throw new SettingsError(
+      'store=timestream needs the region at synth, to check that Timestream for LiveAnalytics exists there: ' +
+        'set AWS_REGION or pass -c region=<region>, or use -c store=dynamodb',
+    );
+  }
+  if (!TIMESTREAM_REGIONS.includes(region)) {
+    throw new SettingsError(
+      `Timestream for LiveAnalytics does not exist in ${region} (${TIMESTREAM_REGIONS_SOURCE}); ` +
+        `deploy with -c store=dynamodb there, or choose one of ${TIMESTREAM_REGIONS.join(', ')}`,
+    );
+  }
+}
+
+function parseAllowStoreChange(value: unknown): boolean {
+  if (value === undefined || value === '' || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new SettingsError(`Context "allowStoreChange" must be true or false; got ${JSON.stringify(value)}`);
+}
+
 function parseStore(value: unknown): SeriesStoreKind {
-  if (value === undefined) return 'timestream';
+  if (value === undefined) return 'dynamodb';
   const kind = SERIES_STORE_KINDS.find((k) => k === value);
   if (!kind) {
-    throw new Error(
+    throw new SettingsError(
       `Context "store" must be one of ${SERIES_STORE_KINDS.join(', ')}; got ${JSON.stringify(value)}`,
     );
   }
@@ -61,7 +135,7 @@ function parsePollMinutes(value: unknown): number {
   if (value === undefined) return DEFAULTS.pollMinutes;
   const minutes = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 1) {
-    throw new Error(`Context "pollMinutes" must be a positive integer (minutes); got ${JSON.stringify(value)}`);
+    throw new SettingsError(`Context "pollMinutes" must be a positive integer (minutes); got ${JSON.stringify(value)}`);
   }
   return minutes;
 }
@@ -69,7 +143,7 @@ function parsePollMinutes(value: unknown): number {
 function optionalRegistryName(value: unknown): { registryName?: string } {
   if (value === undefined || value === '') return {};
   if (typeof value !== 'string' || !/^[a-z0-9.-]+(:\d{1,5})?$/i.test(value)) {
-    throw new Error(`Context "registryName" must be a host name with an optional port; got ${JSON.stringify(value)}`);
+    throw new SettingsError(`Context "registryName" must be a host name with an optional port; got ${JSON.stringify(value)}`);
   }
   return { registryName: value.toLowerCase() };
 }
@@ -78,7 +152,7 @@ function optionalIngestMaxRepositories(value: unknown): { ingestMaxRepositories?
   if (value === undefined || value === '') return {};
   const count = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 9_999_999) {
-    throw new Error(`Context "ingestMaxRepositories" must be a whole number of repositories, at least 1; got ${JSON.stringify(value)}`);
+    throw new SettingsError(`Context "ingestMaxRepositories" must be a whole number of repositories, at least 1; got ${JSON.stringify(value)}`);
   }
   return { ingestMaxRepositories: count };
 }
@@ -86,7 +160,7 @@ function optionalIngestMaxRepositories(value: unknown): { ingestMaxRepositories?
 function optionalEmail(value: unknown): { alarmEmail?: string } {
   if (value === undefined || value === '') return {};
   if (typeof value !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
-    throw new Error(`Context "alarmEmail" must be an email address; got ${JSON.stringify(value)}`);
+    throw new SettingsError(`Context "alarmEmail" must be an email address; got ${JSON.stringify(value)}`);
   }
   return { alarmEmail: value };
 }
@@ -98,7 +172,7 @@ function parseRetentionDays(value: unknown): number {
   if (value === undefined) return 0;
   const days = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof days !== 'number' || !Number.isInteger(days) || days < 0 || days > MAX_RETENTION_DAYS) {
-    throw new Error(`Context "retentionDays" must be a whole number of days from 0 (keep forever) to ${MAX_RETENTION_DAYS}; got ${JSON.stringify(value)}`);
+    throw new SettingsError(`Context "retentionDays" must be a whole number of days from 0 (keep forever) to ${MAX_RETENTION_DAYS}; got ${JSON.stringify(value)}`);
   }
   return days;
 }

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests drive for real, when missing: promtool (prometheus), a registry
+# Installs the Debian packages the tests drive for real, when missing: promtool and a Prometheus server (prometheus), a registry
 # (docker-registry, distribution 2.8) and skopeo for the webhook test, chromium for the dashboard tests, and
 # faketime to run local mode at a chosen time.
 set -euo pipefail
 missing=()
-command -v promtool >/dev/null || missing+=(prometheus)
+{ command -v promtool >/dev/null && command -v prometheus >/dev/null; } || missing+=(prometheus)
 command -v docker-registry >/dev/null || missing+=(docker-registry)
 command -v skopeo >/dev/null || missing+=(skopeo)
 [ -x /usr/bin/chromium ] || missing+=(chromium)

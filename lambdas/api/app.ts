@@ -2,15 +2,16 @@
 // Lambda in AWS and by @hono/node-server locally.
 import { type Context, Hono } from 'hono';
 import { etag } from 'hono/etag';
-import { dayOf, daysBetween } from '../core/days.ts';
+import { dayOf, daysBetween, isoSeconds } from '../core/days.ts';
 import type { ReadModel, RegistryCounters, RepoList, RepositoryCounts, SeriesStore } from '../core/ports.ts';
 import { RANGES, type Range } from '../core/ranges.ts';
 import { tryParseRef } from '../core/refs.ts';
 import { badgeSvg, shieldsEndpoint } from '../core/render/badge.ts';
-import { prometheusText } from '../core/render/prometheus.ts';
+import { prometheusText, registryStatsText } from '../core/render/prometheus.ts';
 import { seriesKey } from '../core/samples.ts';
-import { dashboardView } from '../core/views/dashboard.ts';
-import { BADGE_WINDOWS, type BadgeWindowName, SUMMARY_COLUMNS, TREND_COLUMNS, badgeOf, latestDay, metricsInput, snapshotRows, summaryRows, trendRows } from '../core/views/figures.ts';
+import { type RunMode, dashboardView } from '../core/views/dashboard.ts';
+import { BADGE_WINDOWS, type BadgeWindowName, SUMMARY_COLUMNS, TREND_COLUMNS, badgeOf, latestDay, metricsInput, snapshotRows, summaryRows, summaryRowsOn, trendRows } from '../core/views/figures.ts';
+import { collectionHealth } from '../core/views/health.ts';
 import { type Grouping, cumulativeRows, dailyHistories, dailyRows, hourBuckets, hourlyHistories, hourlyRows } from '../core/views/series.ts';
 import { logger } from '../logger.ts';
 import { type HandlerMetrics, METRIC_NAMES } from '../metrics.ts';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   retentionDays?: number;
   now?: () => Date;
   metrics?: HandlerMetrics;
+  /** Where this runs, for the dashboard's empty state; default aws. */
+  mode?: RunMode;
 }
 
 /** Routes whose answers change only with the read model's generation (and the UTC day): tagged and cached by it. */
@@ -71,14 +74,19 @@ export function createApiApp(deps: ApiDeps): Hono {
 
   const today = () => dayOf(now().toISOString());
 
+  // 200 while the store can be read, `degraded` (with the reason) when collection has stalled; `?ready` is for
+  // container health checks: 503 until the first successful collection.
   app.get('/api/health', async (c) => {
+    let repos;
     try {
-      await deps.series.health();
-      return c.json({ status: 'ok' });
+      [, repos] = await Promise.all([deps.series.health(), deps.repos.list()]);
     } catch (error) {
       logger.error('health check failed', { error });
-      return c.json({ status: 'unavailable', reason: `the series store cannot be read: ${(error as Error).name}` }, 503);
+      return c.json({ status: 'unavailable', reason: `the store cannot be read: ${(error as Error).name}` }, 503);
     }
+    const { ready, ...health } = collectionHealth(repos, now(), deps.pollMinutes);
+    if (c.req.query('ready') !== undefined && !ready) return c.json({ status: 'starting', reason: 'no collection has succeeded yet' }, 503);
+    return c.json(health);
   });
 
   app.get('/api/repos', async (c) => {
@@ -92,13 +100,14 @@ export function createApiApp(deps: ApiDeps): Hono {
           name: parsed.ok ? parsed.ref.path : null,
           enabled: repo.enabled,
           label: repo.label ?? null,
-          last_success_at: repo.lastSuccessAt ?? null,
+          last_success_at: repo.lastSuccessAt ? isoSeconds(repo.lastSuccessAt) : null,
           last_error: repo.lastError ?? null,
+          ...(repo.warnings && { warnings: repo.warnings }),
           ...(webhook && { webhook: webhookCounts(webhook) }),
         };
       }),
     );
-    return respondRows(c, rows, ['ref', 'registry', 'name', 'enabled', 'label', 'last_success_at', 'last_error', 'webhook'], 'repos');
+    return respondRows(c, rows, ['ref', 'registry', 'name', 'enabled', 'label', 'last_success_at', 'last_error', 'warnings', 'webhook'], 'repos');
   });
 
   app.get('/api/tags', async (c) => {
@@ -120,7 +129,11 @@ export function createApiApp(deps: ApiDeps): Hono {
 
   app.get('/api/summary', async (c) => {
     const filter = seriesFilter(c);
-    return respondRows(c, summaryRows(await views(c), filter, today()), SUMMARY_COLUMNS, 'summary');
+    const asked = c.req.query('date');
+    const date = asked === undefined ? undefined : parseDay('date', asked);
+    if (date !== undefined && date > today()) throw new BadParameter('date', `${date} is after today (${today()})`);
+    if (date === undefined || date === today()) return respondRows(c, summaryRows(await views(c), filter, today()), SUMMARY_COLUMNS, 'summary');
+    return respondRows(c, await summaryRowsOn(await views(c), deps.series, filter, date, today()), SUMMARY_COLUMNS, `summary-${date}`);
   });
 
   app.get('/api/trends', async (c) => {
@@ -168,12 +181,16 @@ export function createApiApp(deps: ApiDeps): Hono {
     const range = c.req.query('range') ?? '30d';
     if (!(RANGES as readonly string[]).includes(range)) throw new BadParameter('range', `${JSON.stringify(range)} is not one of ${RANGES.join(', ')}`);
     const [all, repos] = await Promise.all([views(c), deps.repos.list()]);
-    return c.json(await dashboardView({ views: all, repos, series: deps.series, now: now(), range: range as Range }));
+    return c.json(await dashboardView({ views: all, repos, series: deps.series, now: now(), range: range as Range, mode: deps.mode ?? 'aws' }));
   });
 
+  // `?compat=registry-stats`: the peer v2's metric names instead of pullwatch's, for its dashboards and rules.
   app.get('/api/metrics', async (c) => {
+    const compat = c.req.query('compat');
+    if (compat !== undefined && compat !== 'registry-stats') throw new BadParameter('compat', `${JSON.stringify(compat)} is not registry-stats`);
     const [all, repos] = await Promise.all([views(c), deps.repos.list()]);
-    return c.body(prometheusText(metricsInput(all, repos)), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    const input = metricsInput(all, repos, today(), deps.pollMinutes);
+    return c.body(compat ? registryStatsText(input) : prometheusText(input), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
 
   app.get('/api/badge/:registry/:path{.+\\.(?:svg|json)}', async (c) => {

@@ -16,7 +16,8 @@ const filterParameters = [
   {
     name: 'repo',
     in: 'query',
-    description: 'Only these repositories: a path (acme/app, in every registry) or a ref (ghcr:acme/app, ghcr.io/acme/app); repeated, comma-separated or {a,b}.',
+    description:
+      'Only these repositories: a name as /api/summary lists it (acme/app, owner/nested/tool, nginx for library/nginx; matched in every registry) or a ref (ghcr:acme/app, ghcr.io/acme/app); repeated, comma-separated or {a,b}; $__all for every one.',
     schema: { type: 'array', items: { type: 'string' } },
     style: 'form',
     explode: true,
@@ -54,10 +55,11 @@ export function openApiDocument(): Record<string, unknown> {
     paths: {
       '/api/health': {
         get: {
-          summary: 'Whether the series store can be read',
+          summary: 'Whether the store can be read and collection works',
+          parameters: [{ name: 'ready', in: 'query', description: 'Present: 503 until the first successful collection (container health checks).', schema: { type: 'string' }, allowEmptyValue: true }],
           responses: {
-            '200': { description: '{"status":"ok"}' },
-            '503': { description: '{"status":"unavailable","reason":...}' },
+            '200': { description: '{"status":"ok"|"degraded","reason"?,"last_success_at"}: degraded when no tracked ref was collected successfully within 3 polls' },
+            '503': { description: '{"status":"unavailable","reason":...} the store cannot be read; {"status":"starting"} with ready, before the first success' },
           },
         },
       },
@@ -67,7 +69,7 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [formatParameter],
           responses: {
             '200': rows(
-              { ref: { type: 'string' }, registry: { type: ['string', 'null'] }, name: { type: ['string', 'null'] }, enabled: { type: 'boolean' }, label: { type: ['string', 'null'] }, last_success_at: { type: ['string', 'null'], format: 'date-time' }, last_error: { type: ['object', 'null'] } },
+              { ref: { type: 'string' }, registry: { type: ['string', 'null'] }, name: { type: ['string', 'null'] }, enabled: { type: 'boolean' }, label: { type: ['string', 'null'] }, last_success_at: { type: ['string', 'null'], format: 'date-time' }, last_error: { type: ['object', 'null'] }, warnings: { type: 'array', items: { type: 'string' }, description: 'What the last successful collection said to act on (a cut or partly malformed listing); absent when nothing.' } },
               ['ref', 'enabled'],
             ),
           },
@@ -76,10 +78,14 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/summary': {
         get: {
           summary: 'One row per repository and registry: latest count and increases over 1, 7 and 30 days',
-          parameters: [...filterParameters, formatParameter],
+          parameters: [
+            { name: 'date', in: 'query', description: 'YYYY-MM-DD: each repository as it stood at the end of that day, windows ending then; default today.', schema: { type: 'string', format: 'date' } },
+            ...filterParameters,
+            formatParameter,
+          ],
           responses: {
             '200': rows(
-              { registry: { type: 'string' }, name: { type: 'string' }, measure, pull_count: count, star_count: count, last_updated: { type: ['string', 'null'] }, collected_at: time, first_seen_at: time, pulls_1d: count, pulls_yesterday: count, pulls_7d: count, pulls_30d: count },
+              { registry: { type: 'string' }, name: { type: 'string' }, measure, pull_count: count, tag_count: { ...count, description: "Docker Hub's tag count (read at most daily); null elsewhere." }, star_count: count, last_updated: { type: ['string', 'null'] }, collected_at: time, first_seen_at: time, pulls_1d: count, pulls_yesterday: count, pulls_7d: count, pulls_30d: count },
               ['registry', 'name', 'pull_count', 'collected_at'],
             ),
             '400': error,
@@ -142,7 +148,8 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/api/metrics': {
         get: {
-          summary: 'Prometheus text exposition: pullwatch_image_pulls{registry,owner,repo} and collection state per registry',
+          summary: 'Prometheus text exposition: pullwatch_image_pulls{registry,owner,repo}, windowed pulls, tag counts and collection health per registry and ref',
+          parameters: [{ name: 'compat', in: 'query', description: "registry-stats: the peer v2's names instead (registrystats_image_pulls_total, registrystats_image_tags).", schema: { type: 'string', enum: ['registry-stats'] } }],
           responses: { '200': { description: 'text/plain; version=0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } } },
         },
       },

@@ -1,7 +1,7 @@
 // Query-string parameters shared by the data endpoints: ranges, registry and repository filters, output format.
 import type { Context } from 'hono';
 import { DAY_MS, FIRST_YEAR, HOUR_MS, LAST_YEAR, dayOfMs, isCalendarDay } from '../core/days.ts';
-import { REGISTRIES, type Registry, parseRef } from '../core/refs.ts';
+import { COMPONENT, MAX_PATH_BYTES, REGISTRIES, type Registry, parseRef } from '../core/refs.ts';
 import { RefError } from '../core/errors.ts';
 import type { RepoSelector, SeriesFilter } from '../core/samples.ts';
 
@@ -100,17 +100,36 @@ export function seriesFilter(c: Context): SeriesFilter {
   return { ...(registries && { registries: [...new Set(registries)] }), ...(repos && { repos }) };
 }
 
+/**
+ * A ref (`ghcr:o/p`, `ghcr.io/o/p`) pins its registry; a bare path is a name as `/api/summary` lists it, matched in
+ * every registry: `acme/app`, `owner/nested/tool` (GHCR), and `nginx` for Docker Hub's `library/nginx`.
+ */
 function repoSelector(value: string): RepoSelector {
+  const text = value.trim();
+  const first = text.split('/')[0]!;
+  const pinned = /^(dockerhub|ghcr|quay|registry):/.test(text) || (text.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost'));
   try {
-    const ref = parseRef(value);
+    if (!pinned) return { path: barePath(text) };
+    const ref = parseRef(text);
     if (ref.wildcard) throw new BadParameter('repo', `${JSON.stringify(value)} is a wildcard; name repositories, or leave repo out for all`);
-    // Only a prefix or a registry host pins the registry; a bare path matches that path in every registry.
-    const pinned = /^(dockerhub|ghcr|quay|registry):/.test(value) || value.split('/')[0]!.includes('.');
-    return pinned ? { registry: ref.registry, path: ref.path } : { path: ref.path };
+    return { registry: ref.registry, path: ref.path };
   } catch (error) {
     if (error instanceof RefError) throw new BadParameter('repo', `${JSON.stringify(value)}: ${error.reason}`);
     throw error;
   }
+}
+
+/** A registry-neutral repository path: lowercase name segments, as refs allow them; one segment is an official image. */
+function barePath(text: string): string {
+  if (text.split('/').includes('*')) throw new BadParameter('repo', `${JSON.stringify(text)} is a wildcard; name repositories, or leave repo out for all`);
+  const segments = text.split('/');
+  if (segments.length === 1) return parseRef(text).path;
+  for (const segment of segments) {
+    if (segment === '') throw new RefError(text, 'empty path segment');
+    if (!COMPONENT.test(segment)) throw new RefError(text, `"${segment}" is not a repository name segment: lowercase letters, digits and single separators (. _ __ -) between them`);
+  }
+  if (new TextEncoder().encode(text).length > MAX_PATH_BYTES) throw new RefError(text, `path is longer than ${MAX_PATH_BYTES} bytes`);
+  return text;
 }
 
 /** `?format=csv` or `Accept: text/csv`; anything else is JSON. */

@@ -29,7 +29,7 @@ export function createCollectHandler(deps: CollectDeps, metrics?: HandlerMetrics
       return;
     }
     const { ref } = message;
-    const result = await collectMessage(message, deps);
+    const result = await collectMessage(message, deps, Number(record.attributes.ApproximateReceiveCount) || 1);
     switch (result.status) {
       case 'stored':
         logger.info('collected', { ref, samples: result.samples, expanded: result.expanded });
@@ -58,8 +58,8 @@ export function createCollectHandler(deps: CollectDeps, metrics?: HandlerMetrics
         return;
       case 'failed': {
         metrics?.count(METRIC_NAMES.collectFailed, 1);
-        const { kind, message: reason, at } = result.error;
-        logger.warn('collection failed', { ref, kind, reason, at, retry: result.retry });
+        const { kind, message: reason, at, retryAt } = result.error;
+        logger.warn('collection failed', { ref, kind, reason, at, retry: result.retry, ...(retryAt && { retryAt }) });
         if (result.retry) throw new Error(`${ref}: ${reason}`);
       }
     }

@@ -21,11 +21,14 @@ export class ConfigError extends Error {
 const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** `30s`, `10m`, `1h`, `1d`, `0`; a bare number is seconds. Returns milliseconds. */
+/** `30s`, `10m`, `1h`, `1d`; `0` alone needs no unit. Returns milliseconds. */
 export function parseDuration(name: string, text: string): number {
   const match = DURATION.exec(text.trim());
   if (!match) throw new ConfigError(`${name}=${JSON.stringify(text)} is not a duration such as 30s, 10m or 1h`);
-  return Number(match[1]) * UNIT_MS[(match[2] ?? 's') as keyof typeof UNIT_MS];
+  const [, amount, unit] = match;
+  // A bare number once meant seconds, and POLL_INTERVAL=5 (meant as minutes) polled every 5 s.
+  if (unit === undefined && Number(amount) !== 0) throw new ConfigError(`${name}=${JSON.stringify(text)} needs a unit: ${amount}s, ${amount}m or ${amount}h${name === 'POLL_INTERVAL' ? ' (0 collects once)' : ''}`);
+  return Number(amount) * UNIT_MS[(unit ?? 's') as keyof typeof UNIT_MS];
 }
 
 export function upstreamUrl(env: Env, name: string, fallback: string): string {

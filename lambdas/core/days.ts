@@ -89,3 +89,8 @@ export function firstOfNextMonth(iso: string): string {
   date.setUTCMonth(date.getUTCMonth() + 1);
   return date.toISOString();
 }
+
+/** An ISO-8601 instant as UTC to the whole second (`2026-11-23T06:00:00Z`), the form registry-stats writes. */
+export function isoSeconds(iso: string): string {
+  return `${new Date(Math.floor(instantMs(iso) / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+}

@@ -14,6 +14,8 @@ export const DEFAULTS = {
 
   /** How often the counters are sampled. */
   pollMinutes: 60,
+  /** The CloudFormation stack `npx cdk deploy` creates (`-c stackName=`) and the repos CLI looks for (`--stack`). */
+  stackName: 'Pullwatch',
 
   /** Every upstream call: give up after this long, read at most this much. */
   upstreamTimeoutMs: 15_000,
@@ -27,6 +29,11 @@ export const DEFAULTS = {
   dockerhubAssumedBudget: { limit: 180, windowMs: 60_000 },
   /** Share of an announced budget left to the other clients behind the same IP (5 %: 9 of Docker Hub's 180 a minute). */
   rateReserveShare: 0.05,
+  /**
+   * Docker Hub tag counts read per collected message, at most (each is due once a day per repository): a large owner's
+   * counts arrive over a few polls instead of stretching one collection towards the function's timeout.
+   */
+  tagCountsPerCollection: 20,
   /** Longest pause for a request's turn taken inside a collection; a longer one sends the ref back to the queue. */
   maxInlineWaitMs: 10_000,
   /** Slots one collector reserves at once on the shared schedule (one reservation is one DynamoDB write): a batch. */

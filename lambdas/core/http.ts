@@ -101,8 +101,9 @@ async function exchange(
     return { url, status: response.status, headers: response.headers, body };
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
-    if (abort.signal.aborted) throw new UpstreamError('transient', url, `no complete answer within ${settings.timeoutMs} ms`);
-    throw new UpstreamError('transient', url, `request failed: ${(error as Error).cause ?? (error as Error).message}`);
+    const host = new URL(url).host;
+    if (abort.signal.aborted) throw new UpstreamError('transient', url, `${host} gave no complete answer within ${settings.timeoutMs} ms`);
+    throw new UpstreamError('transient', url, networkFailure(error, host));
   } finally {
     clearTimeout(timer);
   }
@@ -152,6 +153,19 @@ function throttledUntilOf(response: Response, now: number): number | undefined {
   const reset = response.headers.get('x-ratelimit-reset')?.trim();
   if (response.headers.get('x-ratelimit-remaining')?.trim() !== '0' || !reset || !/^\d+$/.test(reset)) return undefined;
   return Math.max(now, Number(reset) * 1000);
+}
+
+/** A request that got no answer, said with the host and what went wrong, not the runtime's error chain. */
+function networkFailure(error: unknown, host: string): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const code = String(cause?.code ?? (error as { code?: unknown }).code ?? '');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return `cannot resolve ${host}`;
+  if (code === 'ECONNREFUSED') return `${host} refused the connection`;
+  if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH' || code === 'ENETDOWN') return `cannot reach ${host} (no route to it)`;
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return `cannot connect to ${host} (timed out)`;
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') return `${host} closed the connection before answering in full`;
+  if (/CERT|SSL|TLS/.test(code)) return `TLS with ${host} failed (${code})`;
+  return `request to ${host} failed: ${String(cause?.message ?? (error as Error).message)}`;
 }
 
 function statusError(url: string, status: number): UpstreamError {

@@ -14,6 +14,8 @@ export interface RecordedError {
   at: string;
   /** On a wildcard's item: the repository found behind it whose collection failed (absent: the listing itself failed). */
   ref?: string;
+  /** When the next attempt is due (ISO-8601), when one is scheduled: a redelivery or a rate-limit delay. */
+  retryAt?: string;
 }
 
 /** One item of the repos table. */
@@ -25,6 +27,8 @@ export interface TrackedRepo {
   lastError?: RecordedError;
   /** On a `github:` item: discovery's progress and findings. */
   discovery?: DiscoveryState;
+  /** What the last successful collection said the user should know (a cut or partly malformed listing); absent when nothing. */
+  warnings?: string[];
 }
 
 export interface RepoList {
@@ -32,7 +36,8 @@ export interface RepoList {
   /** Adds refs that are not tracked yet; returns the ones it added. */
   add(refs: readonly string[]): Promise<string[]>;
   /** Outcomes are recorded only on refs still tracked: a ref removed mid-collection stays removed. */
-  recordSuccess(ref: string, at: string): Promise<void>;
+  /** Clears the error; `warnings` replace the item's previous ones (none given: the item has none). */
+  recordSuccess(ref: string, at: string, warnings?: readonly string[]): Promise<void>;
   recordError(ref: string, error: RecordedError): Promise<void>;
 }
 
@@ -42,6 +47,8 @@ export interface EditableRepoList extends RepoList {
   setEnabled(ref: string, enabled: boolean): Promise<boolean>;
   /** Stops tracking a ref (its samples stay); false when the ref was not tracked. */
   remove(ref: string): Promise<boolean>;
+  /** Sets a tracked ref's display label, or removes it (undefined); false when the ref is not tracked. */
+  setLabel(ref: string, label: string | undefined): Promise<boolean>;
 }
 
 /** A lifetime counter read lower than the newest reading stored before it (a reset or a restatement). */
@@ -54,6 +61,8 @@ export interface CountDrop {
 export interface WriteReport {
   /** Counters that went down. */
   drops: CountDrop[];
+  /** Series keys whose tag count is due for its daily read (read-model.ts `tagCountDue`). */
+  tagCountsDue?: string[];
 }
 
 /** Changes whenever a collection changed what the views show: answers are cached and tagged by it. */

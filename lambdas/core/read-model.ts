@@ -8,7 +8,7 @@ import { type Sample, seriesKey } from './samples.ts';
 /** Day closings a view keeps: the last 30 days against the 30 before, with room for today and yesterday. */
 export const KEPT_DAYS = 62;
 /** Days the derived figures look back: two 30-day windows. */
-const FIGURE_DAYS = 60;
+export const FIGURE_DAYS = 60;
 
 /** Everything before a view's kept days, as one observation on the latest of them. */
 export interface Baseline {
@@ -44,6 +44,8 @@ export interface SeriesView {
   /** Per UTC day of the kept window: [count, time of the reading]; the day's last reading, or Quay's count for the day. */
   days: Record<string, [number, string]>;
   before?: Baseline;
+  /** Docker Hub's tag count and when it was read: refreshed at most once a UTC day (see `tagCountDue`). */
+  tags?: { count: number; at: string };
   /** The figures as of the day of the newest reading, computed when the view last changed. */
   figures: Figures;
   /** Bumped by every write that changes the view: guards its read-modify-write. */
@@ -55,6 +57,8 @@ export interface Folded {
   /** False when the samples were all known already (a redelivery): nothing to write. */
   changed: boolean;
   drop?: CountDrop;
+  /** The series' tag count is older than the day of its newest reading (or was never read): read it again. */
+  tagCountDue?: true;
 }
 
 /**
@@ -79,7 +83,9 @@ export function foldSamples(view: SeriesView | undefined, samples: readonly Samp
   let origin = view?.first;
   const days: Record<string, [number, string]> = { ...view?.days };
   let before = view?.before;
+  let tags = view?.tags;
   for (const sample of samples) {
+    if (sample.tagCount !== undefined && (!tags || sample.collectedAt >= tags.at)) tags = { count: sample.tagCount, at: sample.collectedAt };
     // Two readings at one time: the higher wins, so the order of arrival never matters.
     if (!latest || sample.collectedAt > latest.collectedAt || (sample.collectedAt === latest.collectedAt && sample.pullCount > latest.pullCount)) {
       latest = sample;
@@ -121,6 +127,7 @@ export function foldSamples(view: SeriesView | undefined, samples: readonly Samp
     first: origin!,
     days: ordered,
     ...(before && { before }),
+    ...(tags && { tags }),
     figures: { day: '', pulls_1d: null, pulls_yesterday: null, pulls_7d: null, pulls_30d: null, previous_7d: null, previous_30d: null, week: NO_TREND, month: NO_TREND },
     version: view?.version ?? 0,
   };
@@ -132,7 +139,13 @@ export function foldSamples(view: SeriesView | undefined, samples: readonly Samp
     !actions && previous && latest !== previous && latest!.pullCount < previous.pullCount
       ? { key, previous: previous.pullCount, current: latest!.pullCount }
       : undefined;
-  return { view: changed ? next : view!, changed, ...(drop && { drop }) };
+  const kept = changed ? next : view!;
+  return { view: kept, changed, ...(drop && { drop }), ...(tagCountDue(kept) && { tagCountDue: true as const }) };
+}
+
+/** Only Docker Hub publishes a tag count; one read a day keeps its cost to one request per repository a day. */
+function tagCountDue(view: SeriesView): boolean {
+  return view.registry === 'dockerhub' && (!view.tags || dayOf(view.tags.at) < dayOf(view.latest.collectedAt));
 }
 
 const NO_TREND: Trend = { current: 0, previous: 0, change: 0, percent: null };

@@ -81,6 +81,30 @@ export function parseRefs(inputs: Iterable<string>): { refs: Ref[]; errors: RefE
   return { refs: [...refs.values()], errors };
 }
 
+/** Where the README explains how a self-hosted registry feeds pullwatch. */
+const WEBHOOK_GUIDE = 'README, "Self-hosted registries"';
+
+/** A note on a ref that parsed but may not be what the user meant, or that is fed differently from the others. */
+export function refHint(input: string, ref: Ref): string | undefined {
+  if (ref.registry === 'registry') {
+    return `counted from the registry's webhook notifications, not polled: configure the registry to notify pullwatch (${WEBHOOK_GUIDE})`;
+  }
+  // `dockerhub:bigorg` is written like a canonical ref but names one segment: the official image, as `nginx` does.
+  const official = officialName(ref);
+  if (official && /^dockerhub:[^/]+$/.test(input.trim())) return `tracked as the official image library/${official}; did you mean dockerhub:${official}/*?`;
+  return undefined;
+}
+
+/** What to suggest when a ref's repository was not found: an owner typed without `/*` becomes an official image. */
+export function notFoundHint(ref: Ref): string | undefined {
+  const official = officialName(ref);
+  return official && `did you mean dockerhub:${official}/* (every repository of ${official})?`;
+}
+
+function officialName(ref: Ref): string | undefined {
+  return ref.registry === 'dockerhub' && !ref.wildcard && ref.path.startsWith('library/') ? ref.path.slice('library/'.length) : undefined;
+}
+
 function validate(input: string, registry: Registry, rawPath: string): Ref {
   const fail = (reason: string): never => {
     throw new RefError(input, reason);

@@ -17,6 +17,8 @@ export interface Sample {
   starCount?: number;
   /** When the registry says the repository last changed. */
   lastUpdated?: string;
+  /** Tags the repository has (Docker Hub), read at collectedAt; kept in the read model only, not in the history. */
+  tagCount?: number;
 }
 
 /** Key of a repository's series: one per registry and path. */

@@ -1,19 +1,9 @@
-// `npm run collect`: one collection on local mode's store without the HTTP server, and which refs it collected or failed.
-import { createCollectHandler } from '../collect/handler.ts';
-import { type Env, sourcesFromEnv } from '../core/config.ts';
-import { DEFAULTS } from '../core/defaults.ts';
-import type { RecordedError, RepoList, TrackedRepo } from '../core/ports.ts';
-import { describeError } from '../core/repo-commands.ts';
+// `npm run collect`: one collection on local mode's store without the HTTP server, and which refs it collected or failed
+// (cli/collect-report.ts prints it).
+import type { Env } from '../core/config.ts';
+import type { RecordedError, TrackedRepo } from '../core/ports.ts';
 import { refString, tryParseRef } from '../core/refs.ts';
-import { collectFromSource, type Sources } from '../core/sources/index.ts';
-import { SelfHostedSource } from '../core/sources/registry.ts';
-import { createDispatchHandler } from '../dispatch/handler.ts';
-import { documentClient } from '../stores/dynamodb/client.ts';
-import { storesFromEnv } from '../stores/from-env.ts';
-import { openLocalDynamo } from './data-dir.ts';
-import { localStoreEnv } from './dynamo.ts';
-import { InProcessQueue } from './queue.ts';
-import { localSettingsFromEnv } from './server.ts';
+import { type RefsFromEnv, openLocalPullwatch } from './wiring.ts';
 
 /**
  * `collected`: a success recorded during the run and no error since. `partial`: a wildcard collected, but some of the
@@ -25,6 +15,8 @@ export interface RefOutcome {
   ref: string;
   status: RefStatus;
   error?: RecordedError;
+  /** What the successful collection said the user should know (a listing cut short). */
+  warnings?: string[];
   /** For an item stored in another form than its canonical ref: the form it is stored in. */
   storedAs?: string;
 }
@@ -43,7 +35,8 @@ export interface CollectReport {
   dataDir: string;
   startedAt: string;
   finishedAt: string;
-  /** Refs REPOS added to the tracked list. */
+  /** What REPOS asked for, and the refs it added to the tracked list. */
+  fromEnv: RefsFromEnv;
   added: string[];
   /** One per enabled, valid tracked ref, sorted by ref. */
   outcomes: RefOutcome[];
@@ -62,72 +55,42 @@ export interface CollectOnceOptions {
 /** Same environment contract as `npm start` (DATA_DIR, REPOS, upstream URLs, credentials); the HTTP settings are unused. */
 export async function collectOnce(env: Env, options: CollectOnceOptions = {}): Promise<CollectReport> {
   const now = options.now ?? (() => new Date());
-  const settings = localSettingsFromEnv(env);
-  // Built before the store opens, so a bad upstream setting is reported without touching DATA_DIR.
-  const upstreams = sourcesFromEnv(env, { now });
-  const dynamo = await openLocalDynamo(settings.dataDir, {
-    create: true,
+  let progress: ProgressTracker | undefined;
+  const local = await openLocalPullwatch(env, {
+    command: 'npm run collect',
     busyAdvice: 'stop it first (while it runs, `npm start` collects every POLL_INTERVAL itself), or point DATA_DIR elsewhere',
+    now,
+    // The collect handler records outcomes through the wiring, so progress moves as each ref finishes.
+    observer: {
+      success: (ref) => progress?.record(ref, true),
+      error: (ref, error) => progress?.record(ref, false, error),
+    },
   });
-  let queue: InProcessQueue | undefined;
   try {
-    const localEnv = localStoreEnv(env);
-    const doc = documentClient(dynamo.client);
-    const { repos, series, readModel } = storesFromEnv(localEnv, doc);
-    const counters = dynamo.counters;
-    const sources: Sources = { ...upstreams, registry: new SelfHostedSource(counters, now) };
-    const added = await repos.add(settings.initialRefs);
-
-    const progress = new ProgressTracker(collectedRefs(await repos.list()), options.onProgress);
-    // The collect handler records outcomes through this, so progress moves as each ref finishes.
-    const observedRepos: Pick<RepoList, 'recordSuccess' | 'recordError'> = {
-      async recordSuccess(ref, at) {
-        await repos.recordSuccess(ref, at);
-        progress.record(ref, true);
-      },
-      async recordError(ref, error) {
-        await repos.recordError(ref, error);
-        progress.record(ref, false, error);
-      },
-    };
-    const runQueue: InProcessQueue = new InProcessQueue({
-      deliver: (event) => collectHandler(event),
-      maxReceives: DEFAULTS.maxReceives,
-      redeliveryMs: settings.redeliveryMs,
-    });
-    queue = runQueue;
-    const collectHandler = createCollectHandler({
-      collectFromSource: (ref) => collectFromSource(ref, sources),
-      repos: observedRepos,
-      series,
-      readModel,
-      queue: runQueue,
-      now,
-    });
-
+    progress = new ProgressTracker(collectedRefs(await local.repos.list()), options.onProgress);
     const startedAt = now().toISOString();
     progress.start();
-    await createDispatchHandler({ repos, queue: runQueue })();
-    await runQueue.idle();
+    await local.dispatch();
+    await local.queue.idle();
     const finishedAt = now().toISOString();
 
-    const items = await repos.list();
+    const items = await local.repos.list();
     return {
-      dataDir: settings.dataDir,
+      dataDir: local.settings.dataDir,
       startedAt,
       finishedAt,
-      added,
+      fromEnv: local.settings.initialRefs,
+      added: local.added,
       outcomes: outcomesSince(items, startedAt, progress),
       skipped: items.flatMap((item) => {
         const parsed = tryParseRef(item.ref);
         return item.enabled && !parsed.ok ? [{ ref: item.ref, reason: parsed.error.reason }] : [];
       }),
       disabled: items.filter((item) => !item.enabled).length,
-      deadLettered: [...runQueue.deadLettered],
+      deadLettered: [...local.queue.deadLettered],
     };
   } finally {
-    await queue?.close();
-    await dynamo.close();
+    await local.close();
   }
 }
 
@@ -168,7 +131,8 @@ export function outcomeOf(item: TrackedRepo, since: string): RefOutcome {
   const error = item.lastError && item.lastError.at >= since ? item.lastError : undefined;
   // A success clears the error, so an error next to a success of this run came after it: a repository behind a wildcard.
   const status: RefStatus = error ? (succeeded ? 'partial' : 'failed') : succeeded ? 'collected' : 'no_outcome';
-  return { ref: item.ref, status, ...(error && { error }) };
+  const warnings = succeeded && item.warnings?.length ? item.warnings : undefined;
+  return { ref: item.ref, status, ...(error && { error }), ...(warnings && { warnings }) };
 }
 
 /** Follows the outcomes the collect handler records, by canonical ref, and reports progress on each. */
@@ -199,51 +163,4 @@ export class ProgressTracker {
     const failed = [...this.statuses.values()].filter((status) => status === 'failed').length;
     return { total: this.refs.size, done: this.statuses.size, failed };
   }
-}
-
-// --- what `npm run collect` prints --------------------------------------------------------------------------------
-
-/** Exit status: 0 when at least one ref was collected; 1 when every ref failed or none is tracked and enabled. */
-export function collectExitCode(report: CollectReport): number {
-  return report.outcomes.some((outcome) => outcome.status === 'collected' || outcome.status === 'partial') ? 0 : 1;
-}
-
-/** The live line on a terminal: `collected 12/40 · 2 failed`. */
-export function progressLine(progress: CollectProgress): string {
-  return `collected ${progress.done}/${progress.total} · ${progress.failed} failed`;
-}
-
-/** One log line per outcome when the output is not a terminal; undefined for the start. */
-export function progressLogLine(progress: CollectProgress): string | undefined {
-  const { latest } = progress;
-  if (!latest) return `collecting ${progress.total} ref${progress.total === 1 ? '' : 's'}`;
-  const counter = `[${progress.done}/${progress.total}]`;
-  return latest.ok ? `${counter} collected ${latest.ref}` : `${counter} failed ${latest.ref}: ${latest.error ? describeError(latest.error) : 'unknown error'}`;
-}
-
-/** The refs that need attention, one a line, then the summary line. */
-export function renderReport(report: CollectReport): string {
-  const lines: string[] = [];
-  for (const outcome of report.outcomes) {
-    const storedAs = outcome.storedAs ? ` (stored as "${outcome.storedAs}")` : '';
-    if (outcome.status === 'failed') lines.push(`failed   ${outcome.ref}${storedAs}: ${outcome.error ? describeError(outcome.error) : 'unknown error'}`);
-    if (outcome.status === 'partial') lines.push(`partial  ${outcome.ref}${storedAs}: ${outcome.error ? describeError(outcome.error) : 'some repositories failed'}`);
-    if (outcome.status === 'no_outcome') lines.push(`unknown  ${outcome.ref}${storedAs}: no outcome recorded (see the log above)`);
-  }
-  for (const skipped of report.skipped) lines.push(`skipped  ${skipped.ref}: invalid ref: ${skipped.reason}`);
-  lines.push(summaryLine(report));
-  return `${lines.join('\n')}\n`;
-}
-
-export function summaryLine(report: CollectReport): string {
-  const count = (status: RefStatus) => report.outcomes.filter((outcome) => outcome.status === status).length;
-  const seconds = ((Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000).toFixed(1);
-  if (report.outcomes.length === 0) {
-    return `nothing to collect: no enabled refs in ${report.dataDir} (start with REPOS=..., or npm run repos -- --local add <ref>)`;
-  }
-  const parts = [`collected ${count('collected') + count('partial')}/${report.outcomes.length} refs in ${seconds} s`, `${count('failed') + count('no_outcome')} failed`];
-  if (count('partial') > 0) parts.push(`${count('partial')} with failed repositories behind a wildcard`);
-  if (report.skipped.length > 0) parts.push(`${report.skipped.length} invalid skipped`);
-  if (report.disabled > 0) parts.push(`${report.disabled} disabled`);
-  return parts.join(' · ');
 }

@@ -1,7 +1,7 @@
 // Opens local mode's DATA_DIR (npm start, repos --local, collect): refuses one another process holds, and turns a damaged
 // or full directory into one line that says what to do.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { RepoStore } from '../core/repo-commands.ts';
@@ -14,6 +14,8 @@ import { checkLevelDbLogs } from './leveldb-log.ts';
 
 /** Where startLocalDynamo keeps dynalite's LevelDB inside DATA_DIR. */
 const LEVELDB_DIR = 'dynamodb';
+/** Who holds DATA_DIR (`{pid, command, since}`), so another process can name it: LevelDB's lock says only that it is taken. */
+const HOLDER_FILE = 'holder.json';
 
 /** DATA_DIR cannot be used: the message names it, says why, and what to do. */
 export class DataDirError extends Error {
@@ -26,11 +28,11 @@ export class DataDirError extends Error {
   }
 }
 
-/** Another process (a running `npm start`, or a collection) has DATA_DIR open. */
+/** Another process (a running `npm start`, a collection, the repos CLI) has DATA_DIR open. */
 export class DataDirInUseError extends DataDirError {
   override readonly name = 'DataDirInUseError';
-  constructor(dataDir: string, advice: string) {
-    super(dataDir, `local mode is running on this DATA_DIR (${dataDir}): its store is locked by another process; ${advice}`);
+  constructor(dataDir: string, holder: string, advice: string) {
+    super(dataDir, `DATA_DIR ${dataDir} is in use by ${holder}: ${advice}`);
   }
 }
 
@@ -45,8 +47,10 @@ export class NoLocalDataError extends Error {
 export interface OpenDataDirOptions {
   /** Create DATA_DIR and its tables when missing (otherwise NoLocalDataError). */
   create: boolean;
-  /** What to tell the user when local mode holds the directory. */
+  /** What to tell the user when another process holds the directory. */
   busyAdvice: string;
+  /** The command opening it (`npm start`), named to whoever finds DATA_DIR taken while it runs. */
+  command?: string;
 }
 
 /**
@@ -63,11 +67,18 @@ export async function openLocalDynamo(dataDir: string, options: OpenDataDirOptio
     } else {
       // Before anything opens LevelDB: its recovery replays the log and drops a cut-off end without a word.
       warnings.push(...(await checkLevelDbLogs(levelDir)));
-      if (await isLocked(levelDir)) throw new DataDirInUseError(dataDir, options.busyAdvice);
+      if (await isLocked(levelDir)) throw new DataDirInUseError(dataDir, await holderOf(dataDir), options.busyAdvice);
     }
     const dynamo = await startLocalDynamo(dataDir);
     for (const warning of [...warnings, ...dynamo.warnings]) logger.warn(warning);
-    return dynamo;
+    const release = await recordHolder(dataDir, options.command ?? 'a pullwatch process');
+    return {
+      ...dynamo,
+      async close() {
+        await dynamo.close();
+        await release();
+      },
+    };
   } catch (error) {
     throw dataDirError(dataDir, error);
   }
@@ -110,6 +121,49 @@ export async function openLocalRepoStore(dataDir: string, options: OpenDataDirOp
     explain: () => undefined,
     close: () => dynamo.close(),
   };
+}
+
+interface Holder {
+  pid: number;
+  command: string;
+  since: string;
+}
+
+/** Written once this process holds LevelDB's lock; removed at close unless another process holds DATA_DIR by then. */
+async function recordHolder(dataDir: string, command: string): Promise<() => Promise<void>> {
+  const path = join(dataDir, HOLDER_FILE);
+  const holder: Holder = { pid: process.pid, command, since: new Date().toISOString() };
+  await writeFile(path, `${JSON.stringify(holder)}\n`);
+  return async () => {
+    const current = await readHolder(dataDir);
+    if (current?.pid === process.pid) await rm(path, { force: true });
+  };
+}
+
+/** `npm start (pid 1234, since 2026-11-23T10:00:00Z)`, or `another process` when the holder left no name (or died). */
+async function holderOf(dataDir: string): Promise<string> {
+  const holder = await readHolder(dataDir);
+  if (!holder || !isAlive(holder.pid)) return 'another process';
+  return `${holder.command} (pid ${holder.pid}, since ${holder.since.replace(/\.\d+Z$/, 'Z')})`;
+}
+
+async function readHolder(dataDir: string): Promise<Holder | undefined> {
+  try {
+    const holder = JSON.parse(await readFile(join(dataDir, HOLDER_FILE), 'utf8')) as Partial<Holder>;
+    return typeof holder.pid === 'number' && typeof holder.command === 'string' && typeof holder.since === 'string' ? (holder as Holder) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 interface LevelDatabase {

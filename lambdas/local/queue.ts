@@ -2,7 +2,7 @@
 // redelivers what it reports in batchItemFailures, and dead-letters a message after maxReceives receives.
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type RefMessage, encodeRefMessage } from '../core/dispatch.ts';
+import { type RefMessage, decodeRefMessage, encodeRefMessage } from '../core/dispatch.ts';
 import type { RefQueue } from '../core/ports.ts';
 import { logger } from '../logger.ts';
 
@@ -30,6 +30,7 @@ export class InProcessQueue implements RefQueue {
   private readonly waiting: Message[] = [];
   private readonly deadLetters: Message[] = [];
   private inFlight = 0;
+  private readonly delivering = new Set<Message>();
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
@@ -49,6 +50,11 @@ export class InProcessQueue implements RefQueue {
 
   get deadLettered(): readonly string[] {
     return this.deadLetters.map((message) => message.body);
+  }
+
+  /** The refs of the messages being delivered now. */
+  get inFlightRefs(): string[] {
+    return [...this.delivering].map((message) => decodeRefMessage(message.body).ref);
   }
 
   /** Resolves once nothing is waiting or in flight. */
@@ -87,7 +93,10 @@ export class InProcessQueue implements RefQueue {
   }
 
   private async deliver(batch: Message[]): Promise<void> {
-    for (const message of batch) message.receiveCount++;
+    for (const message of batch) {
+      message.receiveCount++;
+      this.delivering.add(message);
+    }
     let failedIds: Set<string>;
     try {
       const response = await this.options.deliver({ Records: batch.map(toRecord) });
@@ -96,12 +105,15 @@ export class InProcessQueue implements RefQueue {
       // A handler that throws fails the whole batch, as with the Lambda event source.
       logger.error('collect handler threw; the whole batch will be redelivered', { error });
       failedIds = new Set(batch.map((message) => message.id));
+    } finally {
+      for (const message of batch) this.delivering.delete(message);
     }
     for (const message of batch) {
       if (!failedIds.has(message.id)) continue;
       if (message.receiveCount >= this.options.maxReceives) {
         this.deadLetters.push(message);
-        logger.error('message dead-lettered', { body: message.body, receives: message.receiveCount });
+        // The collect handler logged each failure with its reason; this says the queue stopped trying.
+        logger.warn(`gave up after ${message.receiveCount} tries; the next poll tries again`, { ref: decodeRefMessage(message.body).ref, receives: message.receiveCount });
       } else {
         message.visibleAt = Date.now() + this.options.redeliveryMs;
         this.waiting.push(message);

@@ -1,6 +1,4 @@
 // Chooses the store adapters once, at start-up, from the environment the stack (or local mode) sets.
-import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfigError, type Env, requireEnv, retentionDaysFromEnv } from '../core/config.ts';
 import type { DiscoveryStates, ReadModel, RegistryCounters, RepoList, RequestSchedule, SeriesStore } from '../core/ports.ts';
@@ -11,7 +9,7 @@ import { DynamoReadModel } from './dynamodb/read-model-table.ts';
 import { DynamoRepoList } from './dynamodb/repo-table.ts';
 import { DynamoRequestSchedule } from './dynamodb/request-schedule-table.ts';
 import { DynamoSeriesStore } from './dynamodb/series-table.ts';
-import { TimestreamSeriesStore } from './timestream/series.ts';
+import { lazyTimestreamSeriesStore } from './timestream/lazy.ts';
 
 export interface Stores {
   repos: RepoList;
@@ -38,10 +36,8 @@ function seriesStoreFromEnv(env: Env, dynamo: DynamoDBDocumentClient): SeriesSto
   const kind = requireEnv(env, 'SERIES_STORE');
   if (kind === 'dynamodb') return new DynamoSeriesStore(dynamo, requireEnv(env, 'SERIES_TABLE'), retentionDaysFromEnv(env));
   if (kind === 'timestream') {
-    return new TimestreamSeriesStore(new TimestreamWriteClient({}), new TimestreamQueryClient({}), {
-      database: requireEnv(env, 'TIMESTREAM_DATABASE'),
-      table: requireEnv(env, 'TIMESTREAM_TABLE'),
-    });
+    // Loaded on first use: the DynamoDB store's functions never load the Timestream clients.
+    return lazyTimestreamSeriesStore({ database: requireEnv(env, 'TIMESTREAM_DATABASE'), table: requireEnv(env, 'TIMESTREAM_TABLE') });
   }
   throw new ConfigError(`SERIES_STORE=${JSON.stringify(kind)}: expected dynamodb or timestream`);
 }

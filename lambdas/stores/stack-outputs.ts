@@ -1,5 +1,5 @@
-// The deployed stack's repos table for the repos CLI: found from the stack's CloudFormation outputs (or named by --table),
-// opened with the user's AWS credentials, and AWS failures turned into messages that name the stack, table and region.
+// A deployed stack for the CLI: its repos table (found from the stack's CloudFormation outputs, or named by --table) and
+// its URLs, read with the user's AWS credentials, and AWS failures turned into messages that name the stack, table and region.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RepoStore } from '../core/repo-commands.ts';
@@ -8,6 +8,8 @@ import { documentClient } from './dynamodb/client.ts';
 
 /** The stack output naming the repos table (lib/pullwatch-stack.ts). */
 export const REPOS_TABLE_OUTPUT = 'ReposTableName';
+/** The stack outputs holding its URLs (lib/pullwatch-stack.ts); stacks deployed before the webhook have no IngestUrl. */
+export const URL_OUTPUTS = { dashboard: 'DashboardUrl', api: 'ApiUrl', ingest: 'IngestUrl' } as const;
 
 /** The stack, its output or the region could not be found; the message says which, and what to pass instead. */
 export class AwsTargetError extends Error {
@@ -19,6 +21,35 @@ export interface StackTarget {
   region?: string;
   /** Skips the stack lookup. */
   table?: string;
+}
+
+export interface StackUrls {
+  dashboard: string;
+  api: string;
+  /** Where self-hosted registries send their notifications. */
+  ingest?: string;
+}
+
+/** The dashboard, API and ingest URLs of a deployed stack, from its outputs. */
+export async function stackUrls(target: { stack: string; region?: string }): Promise<StackUrls> {
+  const cloudformation = new CloudFormationClient(target.region ? { region: target.region } : {});
+  try {
+    const region = await resolveRegion(cloudformation);
+    const where = { stack: target.stack, region };
+    try {
+      const found = await describeStackOutputs(cloudformation, where);
+      const ingest = found.outputs[URL_OUTPUTS.ingest];
+      return {
+        dashboard: requireOutput(found, { ...where, output: URL_OUTPUTS.dashboard }),
+        api: requireOutput(found, { ...where, output: URL_OUTPUTS.api }),
+        ...(ingest && { ingest }),
+      };
+    } catch (error) {
+      throw new AwsTargetError(explainAwsError(error, where) ?? messageOf(error), { cause: error });
+    }
+  } finally {
+    cloudformation.destroy();
+  }
 }
 
 export async function openStackRepoStore(target: StackTarget): Promise<RepoStore> {
@@ -51,7 +82,31 @@ export async function openStackRepoStore(target: StackTarget): Promise<RepoStore
 
 /** The value of one output of a deployed stack; AwsTargetError names the stack and region when either is missing. */
 export async function stackOutput(cloudformation: CloudFormationClient, where: { stack: string; region: string; output: string }): Promise<string> {
+  return requireOutput(await describeStackOutputs(cloudformation, where), where);
+}
+
+interface StackOutputs {
+  outputs: Record<string, string>;
+  status: string;
+}
+
+function requireOutput({ outputs, status }: StackOutputs, where: { stack: string; region: string; output: string }): string {
   const { stack, region, output } = where;
+  const value = outputs[output];
+  if (!value) {
+    throw new AwsTargetError(
+      `stack "${stack}" in ${region} has no ${output} output (its outputs: ${Object.keys(outputs).join(', ') || 'none'}; status ${status}); ` +
+        (output === REPOS_TABLE_OUTPUT
+          ? 'is it a pullwatch stack? Pass --stack <name> or --table <name>'
+          : 'is it a pullwatch stack, deployed since pullwatch has this output? Redeploy it with `npx cdk deploy`, or pass --stack <name>'),
+    );
+  }
+  return value;
+}
+
+/** Every output of a deployed stack by key, and its status; AwsTargetError names the stack and region when it is missing. */
+async function describeStackOutputs(cloudformation: CloudFormationClient, where: { stack: string; region: string }): Promise<StackOutputs> {
+  const { stack, region } = where;
   let stacks;
   try {
     ({ Stacks: stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stack })));
@@ -67,18 +122,12 @@ export async function stackOutput(cloudformation: CloudFormationClient, where: {
   }
   const found = stacks?.[0];
   if (!found) throw new AwsTargetError(`stack "${stack}" not found in ${region}: pass --stack <name>, --region <region> or --table <name>`);
-  const value = found.Outputs?.find((candidate) => candidate.OutputKey === output)?.OutputValue;
-  if (!value) {
-    const outputs = (found.Outputs ?? []).map((candidate) => candidate.OutputKey).join(', ') || 'none';
-    throw new AwsTargetError(
-      `stack "${stack}" in ${region} has no ${output} output (its outputs: ${outputs}; status ${found.StackStatus}); ` +
-        'is it a pullwatch stack? Pass --stack <name> or --table <name>',
-    );
-  }
-  return value;
+  const outputs = Object.fromEntries((found.Outputs ?? []).flatMap((o) => (o.OutputKey && o.OutputValue ? [[o.OutputKey, o.OutputValue]] : [])));
+  return { outputs, status: String(found.StackStatus) };
 }
 
-async function resolveRegion(client: DynamoDBClient): Promise<string> {
+/** The region the client will call: --region, else AWS_REGION or the profile's. */
+export async function resolveRegion(client: { config: { region: () => Promise<string> } }): Promise<string> {
   try {
     return await client.config.region();
   } catch (error) {
@@ -115,6 +164,6 @@ export function explainAwsError(error: unknown, where: { region: string; stack?:
   return undefined;
 }
 
-function messageOf(error: unknown): string {
+export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -18,7 +18,7 @@ import { MemoryReadModel, MemoryRepos, MemorySeries, writeCollected } from '../f
 import { startTestDynamo } from '../stores/dynalite.ts';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
-const at = (day: string, hour = 6) => `${day}T${String(hour).padStart(2, '0')}:00:00.000Z`;
+const at = (day: string, hour = 6) => `${day}T${String(hour).padStart(2, '0')}:00:00Z`;
 const dayN = (n: number) => new Date(Date.UTC(2026, 9, 1 + n)).toISOString().slice(0, 10); // n = 0 is 2026-10-01
 
 /** nginx grows 100 a day from 2026-10-01; acme/app is on Docker Hub and GHCR; flaky has a gap and a reset; etcd is Quay. */
@@ -36,7 +36,7 @@ function dataset(): Sample[] {
     { registry: 'dockerhub', repo: 'acme/flaky', collectedAt: at('2026-11-20'), pullCount: 100 },
     { registry: 'dockerhub', repo: 'acme/flaky', collectedAt: at('2026-11-23'), pullCount: 130 },
   );
-  for (let n = 30; n <= 52; n++) samples.push({ registry: 'quay', repo: 'coreos/etcd', collectedAt: `${dayN(n)}T00:00:00.000Z`, pullCount: 3, measure: 'daily_actions' });
+  for (let n = 30; n <= 52; n++) samples.push({ registry: 'quay', repo: 'coreos/etcd', collectedAt: `${dayN(n)}T00:00:00Z`, pullCount: 3, measure: 'daily_actions' });
   return samples;
 }
 
@@ -97,6 +97,7 @@ describe.each(SERIES_STORES)('query API on %s', (_store, makeSeries) => {
         name: 'library/nginx',
         measure: 'pulls',
         pull_count: 6_300,
+        tag_count: null,
         star_count: 5,
         last_updated: null,
         collected_at: at('2026-11-23'),
@@ -111,10 +112,10 @@ describe.each(SERIES_STORES)('query API on %s', (_store, makeSeries) => {
     it('counts the rise since tracking began on the first day, flagged first_seen with its time, per ref', async () => {
       const rows = await json(`/api/pulls/daily?by=ref&repo=acme/app&from=2026-11-10&to=2026-11-11`);
       expect(rows).toEqual([
-        { timestamp: '2026-11-10T00:00:00.000Z', registry: 'dockerhub', repo: 'acme/app', daily_pulls: 0, first_seen: true, first_seen_at: at('2026-11-10') },
-        { timestamp: '2026-11-11T00:00:00.000Z', registry: 'dockerhub', repo: 'acme/app', daily_pulls: 10 },
-        { timestamp: '2026-11-10T00:00:00.000Z', registry: 'ghcr', repo: 'acme/app', daily_pulls: 0, first_seen: true, first_seen_at: at('2026-11-10') },
-        { timestamp: '2026-11-11T00:00:00.000Z', registry: 'ghcr', repo: 'acme/app', daily_pulls: 1 },
+        { timestamp: '2026-11-10T00:00:00Z', registry: 'dockerhub', repo: 'acme/app', daily_pulls: 0, first_seen: true, first_seen_at: at('2026-11-10') },
+        { timestamp: '2026-11-11T00:00:00Z', registry: 'dockerhub', repo: 'acme/app', daily_pulls: 10 },
+        { timestamp: '2026-11-10T00:00:00Z', registry: 'ghcr', repo: 'acme/app', daily_pulls: 0, first_seen: true, first_seen_at: at('2026-11-10') },
+        { timestamp: '2026-11-11T00:00:00Z', registry: 'ghcr', repo: 'acme/app', daily_pulls: 1 },
       ]);
     });
 
@@ -141,8 +142,8 @@ describe.each(SERIES_STORES)('query API on %s', (_store, makeSeries) => {
     it('answers one cumulative row per repository per day, a name in two registries summed', async () => {
       const rows = await json('/api/pulls?repo=acme/app&from=2026-11-22&to=2026-11-23');
       expect(rows).toEqual([
-        { timestamp: '2026-11-22T00:00:00.000Z', repo: 'acme/app', pull_count: 50 + 120 + 7 + 12 },
-        { timestamp: '2026-11-23T00:00:00.000Z', repo: 'acme/app', pull_count: 50 + 130 + 7 + 13 },
+        { timestamp: '2026-11-22T00:00:00Z', repo: 'acme/app', pull_count: 50 + 120 + 7 + 12 },
+        { timestamp: '2026-11-23T00:00:00Z', repo: 'acme/app', pull_count: 50 + 130 + 7 + 13 },
       ]);
     });
 
@@ -154,10 +155,10 @@ describe.each(SERIES_STORES)('query API on %s', (_store, makeSeries) => {
     it('answers hourly with interval=hour', async () => {
       const rows = await json('/api/pulls?interval=hour&repo=nginx&from=2026-11-23T04:00:00Z&to=2026-11-23T07:00:00Z');
       expect(rows).toEqual([
-        { timestamp: '2026-11-23T04:00:00.000Z', repo: 'library/nginx', pull_count: 6_200 },
-        { timestamp: '2026-11-23T05:00:00.000Z', repo: 'library/nginx', pull_count: 6_200 },
-        { timestamp: '2026-11-23T06:00:00.000Z', repo: 'library/nginx', pull_count: 6_300 },
-        { timestamp: '2026-11-23T07:00:00.000Z', repo: 'library/nginx', pull_count: 6_300 },
+        { timestamp: '2026-11-23T04:00:00Z', repo: 'library/nginx', pull_count: 6_200 },
+        { timestamp: '2026-11-23T05:00:00Z', repo: 'library/nginx', pull_count: 6_200 },
+        { timestamp: '2026-11-23T06:00:00Z', repo: 'library/nginx', pull_count: 6_300 },
+        { timestamp: '2026-11-23T07:00:00Z', repo: 'library/nginx', pull_count: 6_300 },
       ]);
     });
   });
@@ -166,9 +167,9 @@ describe.each(SERIES_STORES)('query API on %s', (_store, makeSeries) => {
     it('starts at 0 with first_seen, then the daily increase', async () => {
       const rows = await json('/api/pulls/daily?repo=dockerhub:acme/app&from=2026-11-08&to=2026-11-12');
       expect(rows).toEqual([
-        { timestamp: '2026-11-10T00:00:00.000Z', repo: 'acme/app', daily_pulls: 0, first_seen: true },
-        { timestamp: '2026-11-11T00:00:00.000Z', repo: 'acme/app', daily_pulls: 10 },
-        { timestamp: '2026-11-12T00:00:00.000Z', repo: 'acme/app', daily_pulls: 10 },
+        { timestamp: '2026-11-10T00:00:00Z', repo: 'acme/app', daily_pulls: 0, first_seen: true },
+        { timestamp: '2026-11-11T00:00:00Z', repo: 'acme/app', daily_pulls: 10 },
+        { timestamp: '2026-11-12T00:00:00Z', repo: 'acme/app', daily_pulls: 10 },
       ]);
     });
 
@@ -179,7 +180,7 @@ describe.each(SERIES_STORES)('query API on %s', (_store, makeSeries) => {
 
     it('answers CSV with a header row on format=csv and on Accept: text/csv', async () => {
       const csv = await (await get('/api/pulls/daily?repo=acme/flaky&from=2026-11-19&to=2026-11-20&format=csv')).text();
-      expect(csv).toBe('timestamp,repo,daily_pulls,first_seen,measure\r\n2026-11-19T00:00:00.000Z,acme/flaky,0,,\r\n2026-11-20T00:00:00.000Z,acme/flaky,95,,\r\n');
+      expect(csv).toBe('timestamp,repo,daily_pulls,first_seen,measure\r\n2026-11-19T00:00:00Z,acme/flaky,0,,\r\n2026-11-20T00:00:00Z,acme/flaky,95,,\r\n');
       const byAccept = await get('/api/pulls/daily?repo=acme/flaky&from=2026-11-19&to=2026-11-20', { accept: 'text/csv' });
       expect(byAccept.headers.get('content-type')).toContain('text/csv');
       expect(await byAccept.text()).toBe(csv);
@@ -333,7 +334,9 @@ describe.each(SERIES_STORES)('query API on %s', (_store, makeSeries) => {
 
   describe('GET /api/health', () => {
     it('is ok while the store answers', async () => {
+      // nginx succeeded at NOW: collection works, whatever the other refs did.
       expect(await json<Record<string, unknown>>('/api/health')).toEqual({ status: 'ok' });
+      expect((await get('/api/health?ready')).status).toBe(200);
     });
   });
 });
@@ -422,7 +425,7 @@ describe('bounds that come from the deployment and from hand-written items', () 
       expect(text).toContain('pullwatch_ref_last_success_timestamp_seconds{registry="dockerhub",ref="dockerhub:hand/string-20"} 1795428000');
       expect(text).toContain('pullwatch_refs{registry="dockerhub",state="never"} 3');
       const repos = (await (await app.request('/api/repos')).json()) as { ref: string; last_success_at: string | null }[];
-      expect(repos.map((repo) => repo.last_success_at)).toEqual([null, null, null, '2026-11-23T10:00:00.000Z']);
+      expect(repos.map((repo) => repo.last_success_at)).toEqual([null, null, null, '2026-11-23T10:00:00Z']);
     } finally {
       await dynamo.close();
     }

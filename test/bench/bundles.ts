@@ -1,12 +1,12 @@
 // Benchmark: each Lambda bundle as the stack builds it (size, gzip) and its cold import time in a fresh Node process.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { synthesize } from '../lib/synth.ts';
 
-/** Inside node_modules so the bundles' external `@aws-sdk/*` imports resolve, as the Lambda runtime provides them. */
+/** Inside node_modules, so that a bundle with external imports would still resolve them (the SDK is bundled now). */
 const BUNDLE_DIR = fileURLToPath(new URL('../../node_modules/.cache/pullwatch-bench-bundles', import.meta.url));
 const IMPORTS_PER_BUNDLE = 5;
 
@@ -17,14 +17,14 @@ export interface BundleReport {
   coldImportMs: number;
 }
 
-export async function benchBundles(): Promise<Record<string, BundleReport>> {
+/** Each function's bundle as the stack builds it for `store` (the Timestream store needs a region that has it). */
+export async function benchBundles(store: 'dynamodb' | 'timestream' = 'dynamodb'): Promise<Record<string, BundleReport>> {
   rmSync(BUNDLE_DIR, { recursive: true, force: true });
   mkdirSync(BUNDLE_DIR, { recursive: true });
   try {
-    const { bundles } = synthesize({ bundle: true, copyBundlesTo: BUNDLE_DIR });
+    synthesize({ bundle: true, copyBundlesTo: BUNDLE_DIR, context: { store }, region: 'us-east-1' });
     const report: Record<string, BundleReport> = {};
-    for (const path of Object.keys(bundles).sort()) {
-      const name = path.split('/').at(-1)!.toLowerCase();
+    for (const name of readdirSync(BUNDLE_DIR).map((file) => file.replace(/\.mjs$/, '')).sort()) {
       const file = join(BUNDLE_DIR, `${name}.mjs`);
       const code = readFileSync(file);
       const times = Array.from({ length: IMPORTS_PER_BUNDLE }, () => importMs(file)).sort((a, b) => a - b);

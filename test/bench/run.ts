@@ -11,7 +11,7 @@ const report = {
   poll: {
     tenOwnersOf150PlusExplicit200: await benchPoll({ owners: 10, reposPerOwner: 150, explicitRefs: 200 }),
   },
-  bundles: await benchBundles(),
+  bundles: { dynamodb: await benchBundles('dynamodb'), timestream: await benchBundles('timestream') },
   api: await benchApi(),
   ingest: { oneEventEach: await benchIngest(), thousandEventsEach: await benchIngest(100, 10, 1_000) },
   dashboard: await benchDashboard(),

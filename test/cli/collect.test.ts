@@ -6,19 +6,11 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type CollectReport,
-  ProgressTracker,
-  collectExitCode,
-  outcomeOf,
-  outcomesSince,
-  progressLine,
-  progressLogLine,
-  renderReport,
-} from '../../lambdas/local/collect-once.ts';
+import { collectExitCode, progressLine, progressLogLine, renderReport } from '../../cli/collect-report.ts';
+import { type CollectReport, ProgressTracker, outcomeOf, outcomesSince } from '../../lambdas/local/collect-once.ts';
 import { LOCAL_TABLES, startLocalDynamo } from '../../lambdas/local/dynamo.ts';
 import { documentClient } from '../../lambdas/stores/dynamodb/client.ts';
-import { installFakeDockerHub } from '../fakes/dockerhub.ts';
+import { installFakeDockerHub, ownerRepos } from '../fakes/dockerhub.ts';
 import { type FakeUpstream, startFakeUpstream } from '../fakes/upstream.ts';
 import { startLocalProcess } from '../local/process.ts';
 import { runCli } from './run.ts';
@@ -62,6 +54,7 @@ describe('what npm run collect prints', () => {
     dataDir: './data',
     startedAt: START,
     finishedAt: LATER,
+    fromEnv: { refs: [], rejected: [] },
     added: [],
     outcomes,
     skipped: [],
@@ -116,11 +109,14 @@ describe('npm run collect', () => {
   let root: string;
   let n = 0;
   const freshDataDir = () => join(root, `data-${n++}`);
-  const collect = (env: Record<string, string>) => runCli('bin/collect.ts', [], { DOCKERHUB_API_URL: hub.url, POWERTOOLS_LOG_LEVEL: undefined, ...env });
+  const collect = async (env: Record<string, string>) => ({
+    ...(await runCli('bin/collect.ts', [], { DOCKERHUB_API_URL: hub.url, POWERTOOLS_LOG_LEVEL: undefined, ...env })),
+    dataDir: env.DATA_DIR,
+  });
 
   beforeAll(async () => {
     hub = await startFakeUpstream();
-    installFakeDockerHub(hub, { repos: new Map([['library/nginx', 1_234_567], ['acme/app', 42]]) });
+    installFakeDockerHub(hub, { repos: new Map([['library/nginx', 1_234_567], ['acme/app', 42], ...ownerRepos('hugeorg', 250)]) });
     root = await mkdtemp(join(tmpdir(), 'pullwatch-collect-cli-'));
   });
   afterAll(async () => {
@@ -150,7 +146,7 @@ describe('npm run collect', () => {
       expect.stringMatching(/^failed dockerhub:acme\/missing: not_found: HTTP 404 /),
     ]);
     expect(lines.slice(4, -1)).toEqual([
-      'tracking from REPOS: dockerhub:library/nginx, dockerhub:acme/app, dockerhub:acme/missing',
+      'REPOS: tracking dockerhub:library/nginx, dockerhub:acme/app, dockerhub:acme/missing',
       expect.stringMatching(/^failed {3}dockerhub:acme\/missing: not_found: .*\/v2\/repositories\/acme\/missing\/\)$/),
       'skipped  dockerhub:Acme/Bad: invalid ref: "Acme" must be lowercase ("acme")',
     ]);
@@ -173,10 +169,37 @@ describe('npm run collect', () => {
     expect(run.stdout).toContain('nothing to collect: no enabled refs in');
   });
 
-  it('exits 2 on a bad setting, naming it', async () => {
-    const run = await collect({ DATA_DIR: freshDataDir(), REPOS: 'nginx:latest' });
+  it('skips a bad ref in REPOS with its reason and collects the others, as `repos add` does', async () => {
+    const run = await collect({ DATA_DIR: freshDataDir(), REPOS: 'nginx:latest,Acme/App,nginx' });
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n').filter((line) => line.startsWith('REPOS:'))).toEqual([
+      'REPOS: tracking dockerhub:library/nginx',
+      'REPOS: skipped "nginx:latest": "nginx:latest" has a tag; pullwatch counts whole repositories, drop ":latest"',
+      'REPOS: skipped "Acme/App": "Acme" must be lowercase ("acme")',
+    ]);
+    expect(run.stdout).toMatch(/\ncollected 1\/1 refs in \d+\.\d s · 0 failed\n$/);
+  });
+
+  it('hints at the wildcard when an owner typed without /* turns out to be no official image', async () => {
+    const run = await collect({ DATA_DIR: freshDataDir(), REPOS: 'dockerhub:bigorg' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('REPOS: dockerhub:library/bigorg: tracked as the official image library/bigorg; did you mean dockerhub:bigorg/*?\n');
+    expect(run.stdout).toMatch(/\nfailed {3}dockerhub:library\/bigorg: not_found: HTTP 404 \(.*\); did you mean dockerhub:bigorg\/\* \(every repository of bigorg\)\?\n/);
+  });
+
+  it('prints the warning of a listing cut short, and counts it in the summary', async () => {
+    const run = await collect({ DATA_DIR: freshDataDir(), REPOS: 'dockerhub:hugeorg/*' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\nwarning  hugeorg\/\*: 198 of 250 repositories \(anonymous listing cap; set DOCKERHUB_USERNAME\/DOCKERHUB_TOKEN\b.*\)\n/);
+    expect(run.stdout).toMatch(/\ncollected 1\/1 refs in \d+\.\d s · 0 failed · 1 with warnings\n$/);
+    const listed = await runCli('bin/repos.ts', ['list', '--local'], { DATA_DIR: run.dataDir });
+    expect(listed.stdout).toMatch(/\nNeeds attention:\n {2}hugeorg\/\*: 198 of 250 repositories \(anonymous listing cap; set DOCKERHUB_USERNAME\/DOCKERHUB_TOKEN\b.*\)\n$/);
+  });
+
+  it('exits 2 on a duration without a unit, naming it; 0 still means once', async () => {
+    const run = await collect({ DATA_DIR: freshDataDir(), POLL_INTERVAL: '5' });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^collect: REPOS: invalid ref "nginx:latest": .*has a tag/);
+    expect(run.stderr).toBe('collect: POLL_INTERVAL="5" needs a unit: 5s, 5m or 5h (0 collects once)\n');
   });
 
   it('refuses the DATA_DIR of a running local mode, and exits 1', async () => {
@@ -185,7 +208,7 @@ describe('npm run collect', () => {
     try {
       const run = await collect({ DATA_DIR: dataDir, REPOS: 'nginx' });
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/^collect: local mode is running on this DATA_DIR \(.*\): its store is locked by another process; stop it first/);
+      expect(run.stderr).toMatch(new RegExp(`^collect: DATA_DIR ${dataDir} is in use by npm start \\(pid ${local.child.pid}, since \\S+Z\\): stop it first`));
     } finally {
       await local.stop();
     }

@@ -1,15 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  UsageError,
-  applyChange,
-  changeExitCode,
-  checkRepos,
-  findTracked,
-  parseReposArgs,
-  renderChanges,
-  renderList,
-} from '../../lambdas/core/repo-commands.ts';
+import { UsageError, changeExitCode, parseReposArgs, renderChanges, renderList } from '../../cli/repos.ts';
+import { applyChange, checkRepos, findTracked, labelTracked } from '../../lambdas/core/repo-commands.ts';
 import { LOCAL_TABLES } from '../../lambdas/local/dynamo.ts';
 import { DynamoRepoList } from '../../lambdas/stores/dynamodb/repo-table.ts';
 import { startTestDynamo } from '../stores/dynalite.ts';
@@ -25,6 +17,8 @@ describe('repos CLI arguments', () => {
     expect(parseReposArgs(['--local', 'list'])).toEqual({ command: 'list', refs: [], json: false, target: { kind: 'local' } });
     expect(parseReposArgs(['list', '--table', 'T', '--region', 'us-east-1'])).toMatchObject({ target: { kind: 'aws', stack: 'Pullwatch', table: 'T', region: 'us-east-1' } });
     expect(parseReposArgs(['disable', 'x', '--stack', 'Staging'])).toMatchObject({ target: { kind: 'aws', stack: 'Staging' } });
+    expect(parseReposArgs(['label', 'nginx', 'Web server', '--local'])).toEqual({ command: 'label', refs: ['nginx'], label: 'Web server', json: false, target: { kind: 'local' } });
+    expect(parseReposArgs(['label', 'nginx', ''])).toMatchObject({ command: 'label', label: '' });
   });
 
   it('answers --help and -h with help, whatever else is given', () => {
@@ -43,6 +37,8 @@ describe('repos CLI arguments', () => {
     [['list', '--local', '--table', 'T'], '--local uses DATA_DIR; --table is for the deployed stack'],
     [['list', '--stack', 'S', '--table', 'T'], 'pass --stack or --table, not both'],
     [['list', '--region', ' '], '--region needs a value'],
+    [['label', 'nginx'], 'label takes a ref and its label'],
+    [['label', 'nginx', 'a', 'b'], 'label takes a ref and its label'],
   ])('rejects %j: %s', (argv, message) => {
     expect(() => parseReposArgs(argv)).toThrow(UsageError);
     expect(() => parseReposArgs(argv)).toThrow(message);
@@ -118,6 +114,31 @@ describe('repos CLI commands on a repos table', () => {
     expect(await stored()).toEqual({ 'dockerhub:library/nginx': true, 'ghcr:acme/cli': false });
   });
 
+  it('adds an owner typed without /* and a webhook-fed ref, with a hint for each', async () => {
+    const results = await applyChange('add', ['dockerhub:bigorg', 'registry.example.com/team/app', 'bigorg'], repos);
+    expect(results).toEqual([
+      { input: 'dockerhub:bigorg', ref: 'dockerhub:library/bigorg', status: 'added', detail: 'tracked as the official image library/bigorg; did you mean dockerhub:bigorg/*?' },
+      {
+        input: 'registry.example.com/team/app',
+        ref: 'registry:registry.example.com/team/app',
+        status: 'added',
+        detail: expect.stringMatching(/^counted from the registry's webhook notifications, not polled: configure the registry .*Self-hosted registries/),
+      },
+    ]);
+    expect(changeExitCode(results)).toBe(0);
+  });
+
+  it('sets, keeps and clears a label, on tracked refs only', async () => {
+    await repos.add(['ghcr:acme/cli']);
+    expect(await labelTracked('ghcr.io/acme/cli', 'Acme CLI', repos)).toEqual([{ input: 'ghcr.io/acme/cli', ref: 'ghcr:acme/cli', status: 'labelled', detail: '"Acme CLI"' }]);
+    expect((await repos.list())[0]).toMatchObject({ ref: 'ghcr:acme/cli', label: 'Acme CLI' });
+    expect(await labelTracked('ghcr:acme/cli', 'Acme CLI', repos)).toEqual([{ input: 'ghcr:acme/cli', ref: 'ghcr:acme/cli', status: 'unchanged', detail: 'already labelled "Acme CLI"' }]);
+    expect(await labelTracked('ghcr:acme/cli', '', repos)).toEqual([{ input: 'ghcr:acme/cli', ref: 'ghcr:acme/cli', status: 'unlabelled' }]);
+    expect((await repos.list())[0]).toEqual({ ref: 'ghcr:acme/cli', enabled: true });
+    expect(await labelTracked('quay:ns/none', 'X', repos)).toEqual([{ input: 'quay:ns/none', ref: 'quay:ns/none', status: 'not_tracked' }]);
+    expect(await labelTracked('Bad Ref', 'X', repos)).toEqual([{ input: 'Bad Ref', status: 'invalid', detail: 'contains white space' }]);
+  });
+
   it('finds an item stored by hand in a non-canonical form from any form of its ref', async () => {
     await put({ ref: 'nginx' });
     expect(findTracked('docker.io/nginx', await repos.list())).toEqual({ items: [{ ref: 'nginx', enabled: true }], canonical: 'dockerhub:library/nginx' });
@@ -160,9 +181,31 @@ describe('repos CLI output', () => {
       renderList(checkRepos([{ ref: 'dockerhub:Acme/App', enabled: true }, { ref: 'quay:ns/repo', enabled: false, label: 'Q' }]), { json: true, where }),
     );
     expect(rows).toEqual([
-      { ref: 'dockerhub:Acme/App', enabled: true, label: null, last_success_at: null, last_error: null, valid: false, canonical_ref: null, problem: expect.stringContaining('must be lowercase') },
-      { ref: 'quay:ns/repo', enabled: false, label: 'Q', last_success_at: null, last_error: null, valid: true, canonical_ref: 'quay:ns/repo', problem: null },
+      { ref: 'dockerhub:Acme/App', enabled: true, label: null, last_success_at: null, last_error: null, warnings: [], valid: false, canonical_ref: null, problem: expect.stringContaining('must be lowercase') },
+      { ref: 'quay:ns/repo', enabled: false, label: 'Q', last_success_at: null, last_error: null, warnings: [], valid: true, canonical_ref: 'quay:ns/repo', problem: null },
     ]);
+  });
+
+  it('lists the warnings of a cut listing under the table, with the other items that need attention', () => {
+    const warning = 'hugeorg/*: 198 of 250 repositories (anonymous listing cap; set DOCKERHUB_USERNAME/DOCKERHUB_TOKEN)';
+    const text = renderList(checkRepos([{ ref: 'dockerhub:hugeorg/*', enabled: true, lastSuccessAt: '2026-11-23T10:00:00.000Z', warnings: [warning] }]), { json: false, where });
+    expect(text.split('\n').slice(-3)).toEqual(['Needs attention:', `  ${warning}`, '']);
+    expect(JSON.parse(renderList(checkRepos([{ ref: 'dockerhub:hugeorg/*', enabled: true, warnings: [warning] }]), { json: true, where }))[0].warnings).toEqual([warning]);
+  });
+
+  it('repeats the hint for an owner typed by hand without /*', () => {
+    const [listed] = checkRepos([{ ref: 'dockerhub:bigorg', enabled: true }]);
+    expect(listed).toMatchObject({ canonical: 'dockerhub:library/bigorg', hint: 'tracked as the official image library/bigorg; did you mean dockerhub:bigorg/*?' });
+    expect(renderList([listed!], { json: false, where })).toContain(
+      '  dockerhub:bigorg: not in canonical form: collected as dockerhub:library/bigorg, whose outcome is not recorded on this item; add dockerhub:library/bigorg and remove "dockerhub:bigorg" (tracked as the official image library/bigorg; did you mean dockerhub:bigorg/*?)\n',
+    );
+  });
+
+  it('says when a failed ref is tried next', () => {
+    const lastError = { kind: 'transient' as const, message: 'transient: cannot resolve hub.docker.com (https://hub.docker.com/v2/)', at: '2026-11-23T10:00:00.000Z', retryAt: '2026-11-23T10:00:05.000Z' };
+    expect(renderList(checkRepos([{ ref: 'dockerhub:library/nginx', enabled: true, lastError }]), { json: false, where })).toContain(
+      'transient: cannot resolve hub.docker.com (https://hub.docker.com/v2/); next try 2026-11-23T10:00:05Z',
+    );
   });
 
   it('says where to add refs when none is tracked', () => {

@@ -11,7 +11,7 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(script: 'bin/repos.ts' | 'bin/collect.ts', args: readonly string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+export async function runCli(script: `bin/${string}.ts`, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },

@@ -166,3 +166,35 @@ describe('collectMessage', () => {
     expect(h.errors).toEqual([]);
   });
 });
+
+describe('collectMessage: when a failed ref is tried next', () => {
+  const redelivery = { delayMs: 5_000, maxReceives: 3 };
+
+  it('records the redelivery time of a transient failure while receives are left, and none on the last', async () => {
+    const h = harness(failing('transient'));
+    await collectMessage({ ref: 'dockerhub:a/b' }, { ...h.deps, redelivery }, 1);
+    await collectMessage({ ref: 'dockerhub:a/b' }, { ...h.deps, redelivery }, 3);
+    expect(h.errors.map(([, error]) => error.retryAt)).toEqual(['2026-11-23T10:00:05.000Z', undefined]);
+  });
+
+  it('records the delay a rate limit asked for, and no time for a failure no retry will fix, or when redelivery is unknown', async () => {
+    const limited = harness(failing('rate_limited', NOW.getTime() + 42_500));
+    await collectMessage({ ref: 'dockerhub:a/b' }, limited.deps);
+    expect(limited.errors[0]?.[1].retryAt).toBe('2026-11-23T10:00:43.000Z');
+    const gone = harness(failing('not_found'));
+    await collectMessage({ ref: 'dockerhub:a/b' }, { ...gone.deps, redelivery });
+    const unknown = harness(failing('transient'));
+    await collectMessage({ ref: 'dockerhub:a/b' }, unknown.deps);
+    expect([gone.errors[0]?.[1], unknown.errors[0]?.[1]].map((error) => error && 'retryAt' in error)).toEqual([false, false]);
+  });
+
+  it('suggests the wildcard when an official image is not found', async () => {
+    const h = harness(failing('not_found'));
+    await collectMessage({ ref: 'dockerhub:library/bigorg' }, h.deps);
+    await collectMessage({ ref: 'dockerhub:acme/app' }, h.deps);
+    expect(h.errors.map(([, error]) => error.message)).toEqual([
+      'not_found: boom (http://hub/x); did you mean dockerhub:bigorg/* (every repository of bigorg)?',
+      'not_found: boom (http://hub/x)',
+    ]);
+  });
+});

@@ -16,6 +16,11 @@ beforeAll(async () => {
   fake.route('/off-host', (_req, res) => res.writeHead(301, { location: `${elsewhere.url}/ok` }).end());
   fake.route('/loop', (_req, res) => res.writeHead(302, { location: '/loop' }).end());
   fake.route('/hang', () => undefined);
+  fake.route('/cut', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+    res.write('{"partial":');
+    setImmediate(() => res.destroy());
+  });
   fake.route('/slow-body', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.write('{"partial":');
@@ -81,6 +86,18 @@ describe('fetchUpstream', () => {
     expect(error.kind).toBe('transient');
     expect(error.url).toBe(`${fake.url}/hang`);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('names the host and what went wrong when no answer came: a name that does not resolve, a refused connection, a cut one', async () => {
+    const unresolved = await failure(fetchUpstream({ url: 'http://no-such-registry.invalid/v2/', accept: 'application/json', allowedHosts: [] }, settings));
+    expect(unresolved.message).toBe('transient: cannot resolve no-such-registry.invalid (http://no-such-registry.invalid/v2/)');
+    const closed = await startFakeUpstream();
+    const host = new URL(closed.url).host;
+    await closed.close();
+    const refused = await failure(fetchUpstream({ url: `${closed.url}/v2/`, accept: 'application/json', allowedHosts: [host] }, settings));
+    expect(refused.message).toBe(`transient: ${host} refused the connection (${closed.url}/v2/)`);
+    expect((await failure(get('/cut'))).message).toBe(`transient: ${new URL(fake.url).host} closed the connection before answering in full (${fake.url}/cut)`);
+    expect((await failure(get('/hang'))).message).toBe(`transient: ${new URL(fake.url).host} gave no complete answer within 500 ms (${fake.url}/hang)`);
   });
 
   it('gives up on a body that stalls after the headers', async () => {

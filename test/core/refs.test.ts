@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RefError } from '../../lambdas/core/errors.ts';
-import { parseRef, parseRefs, refOwner, refString } from '../../lambdas/core/refs.ts';
+import { notFoundHint, parseRef, parseRefs, refHint, refOwner, refString } from '../../lambdas/core/refs.ts';
 
 const canonical = (input: string) => refString(parseRef(input));
 
@@ -91,5 +91,26 @@ describe('refOwner', () => {
     expect(refOwner(parseRef('myorg/app'))).toBe('myorg');
     expect(refOwner(parseRef('ghcr:o/*'))).toBe('o');
     expect(refOwner(parseRef('reg.example.com/team/app'))).toBe('reg.example.com/team');
+  });
+});
+
+describe('ref hints', () => {
+  const hint = (input: string) => refHint(input, parseRef(input));
+
+  it('asks whether an owner written like a canonical ref without /* meant the wildcard', () => {
+    expect(hint('dockerhub:bigorg')).toBe('tracked as the official image library/bigorg; did you mean dockerhub:bigorg/*?');
+    // `nginx` is how official images are written: no hint until Docker Hub says there is none.
+    expect(hint('nginx')).toBeUndefined();
+    expect(hint('dockerhub:library/nginx')).toBeUndefined();
+    expect(hint('dockerhub:bigorg/*')).toBeUndefined();
+    expect(notFoundHint(parseRef('nginx'))).toBe('did you mean dockerhub:nginx/* (every repository of nginx)?');
+    expect(notFoundHint(parseRef('acme/app'))).toBeUndefined();
+    expect(notFoundHint(parseRef('ghcr.io/acme/cli'))).toBeUndefined();
+  });
+
+  it('says that a self-hosted ref is fed by the webhook, not polled', () => {
+    expect(hint('registry.example.com/team/app')).toMatch(/^counted from the registry's webhook notifications, not polled: .*"Self-hosted registries"/);
+    expect(hint('ghcr.io/acme/cli')).toBeUndefined();
+    expect(hint('quay:ns/*')).toBeUndefined();
   });
 });

@@ -18,6 +18,8 @@ export interface FakeDockerHubState {
   window?: WindowKind;
   /** Counts the 429s served. */
   throttled?: number;
+  /** `namespace/name` → tag count, served by the tags listing; a tracked repository without one has no tags. */
+  tags?: Map<string, number>;
 }
 
 const ACCESS_TOKEN = 'fake-hub-access-token';
@@ -69,6 +71,15 @@ export function installFakeDockerHub(fake: FakeUpstream, state: FakeDockerHubSta
       previous: page > 1 ? `${fake.url}${url.pathname}?page_size=${pageSize}&page=${page - 1}` : null,
       results: slice.map(([path, pulls]) => dockerHubRepository(namespace, path.split('/')[1]!, pulls)),
     });
+  });
+
+  fake.route(/^\/v2\/repositories\/[^/]+\/[^/]+\/tags\/?$/, async (_request, response, url) => {
+    if (!(await admit(response))) return;
+    const [, , , namespace, name] = url.pathname.split('/');
+    if (!state.repos.has(`${namespace}/${name}`)) return json(response, 404, { message: 'object not found' });
+    const count = state.tags?.get(`${namespace}/${name}`) ?? 0;
+    const results = Array.from({ length: Math.min(count, Number(url.searchParams.get('page_size') ?? 10)) }, (_, i) => ({ name: `v${i}`, full_size: 1024 }));
+    json(response, 200, { count, next: null, previous: null, results });
   });
 
   fake.route(/^\/v2\/repositories\/[^/]+\/[^/]+\/$/, async (_request, response, url) => {

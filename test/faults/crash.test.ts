@@ -22,6 +22,9 @@ import { type LocalProcess, eventually, startLocalProcess } from '../local/proce
 const LATENCY_MS = 300;
 const REPOS = Array.from({ length: 50 }, (_, i) => `crash/repo-${String(i).padStart(2, '0')}`);
 
+/** Announced like Docker Hub does, but past any rate this test reaches: the collector paces by the fake's latency alone. */
+const GENEROUS_BUDGET = () => ({ 'x-ratelimit-limit': '1000000', 'x-ratelimit-remaining': '999999', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 60) });
+
 interface Served {
   repo: string;
   count: number;
@@ -58,8 +61,10 @@ describe('local mode killed with SIGKILL during a collection', () => {
       await new Promise((resolve) => setTimeout(resolve, LATENCY_MS));
       const count = nextCount++;
       served.push({ repo, count, run: asked });
-      json(response, 200, dockerHubRepository(namespace, name, count));
+      json(response, 200, dockerHubRepository(namespace, name, count), GENEROUS_BUDGET());
     });
+    // The daily tag counts: answered at once, so the timing stays the repositories' own.
+    fake.route(/^\/v2\/repositories\/[^/]+\/[^/]+\/tags$/, (_request, response) => json(response, 200, { count: 3, results: [] }, GENEROUS_BUDGET()));
     dataDir = await mkdtemp(join(tmpdir(), 'pullwatch-crash-'));
   });
   afterAll(async () => {

@@ -25,7 +25,8 @@ import { MAX_RATE_LIMITED_ATTEMPTS } from '../../lambdas/core/collect.ts';
 import { DEFAULTS } from '../../lambdas/core/defaults.ts';
 import type { Sample } from '../../lambdas/core/samples.ts';
 import { LOCAL_TABLES, startLocalDynamo } from '../../lambdas/local/dynamo.ts';
-import { type LocalPullwatch, localSettingsFromEnv, startLocal } from '../../lambdas/local/server.ts';
+import { type LocalPullwatch, startLocal } from '../../lambdas/local/server.ts';
+import { localSettingsFromEnv } from '../../lambdas/local/wiring.ts';
 import { DynamoSeriesStore } from '../../lambdas/stores/dynamodb/series-table.ts';
 import { documentClient } from '../../lambdas/stores/dynamodb/client.ts';
 import { type FakeUpstream, startFakeUpstream } from '../fakes/upstream.ts';
@@ -97,7 +98,7 @@ function readings(answers: readonly ServedAnswer[], stored: ReadonlySet<number>)
 /** The error kind the collector must record for each error message it writes. */
 const MESSAGE_KINDS: [RegExp, string][] = [
   [/HTTP 429/, 'rate_limited'],
-  [/HTTP 5\d\d|no complete answer within|request failed/, 'transient'],
+  [/HTTP 5\d\d|no complete answer within|closed the connection|request to .* failed/, 'transient'],
   [/body is not JSON|repository JSON: pull_count/, 'format_changed'],
 ];
 

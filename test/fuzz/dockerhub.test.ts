@@ -1,9 +1,10 @@
-// Fuzzes Docker Hub's repository JSON: a body yields the exact count it states, or a format_changed error, never 0.
+// Fuzzes Docker Hub's repository JSON and owner listing pages: a body yields the exact counts it states, or a
+// format_changed error, never 0; a listing page keeps its valid rows and names each malformed one.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../lambdas/core/errors.ts';
 import { type UpstreamResponse, parseJsonBody } from '../../lambdas/core/http.ts';
-import { parseDockerHubRepository } from '../../lambdas/core/sources/dockerhub.ts';
+import { parseDockerHubListingPage, parseDockerHubRepository } from '../../lambdas/core/sources/dockerhub.ts';
 import { dockerHubRepository } from '../fakes/upstream.ts';
 import { FUZZ_RUNS, mutatedJson, mutatedText, oddValue } from './arbitraries.ts';
 
@@ -63,6 +64,48 @@ describe('Docker Hub repository JSON under fuzzing', () => {
           return;
         }
         holdsContract(json);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+});
+
+describe('Docker Hub owner listing pages under fuzzing', () => {
+  const row = fc.oneof(
+    { weight: 3, arbitrary: fc.record({ name: fc.stringMatching(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/), pull_count: fc.maxSafeNat(), star_count: fc.option(fc.nat(), { nil: null }) }) },
+    { weight: 1, arbitrary: fc.record({ name: oddValue, pull_count: oddValue, star_count: oddValue }, { requiredKeys: [] }) },
+    { weight: 1, arbitrary: fc.jsonValue() },
+  );
+  const page = fc.oneof(
+    { weight: 4, arbitrary: fc.record({ count: fc.option(fc.nat(), { nil: null }), next: fc.option(fc.constant('https://hub/next'), { nil: null }), results: fc.array(row, { maxLength: 12 }) }) },
+    { weight: 1, arbitrary: fc.jsonValue() },
+  );
+
+  it(`reads ${FUZZ_RUNS} pages as exactly their valid rows, each other row reported once by its number, or format_changed`, () => {
+    fc.assert(
+      fc.property(page, fc.nat(300), (body, before) => {
+        let parsed;
+        try {
+          parsed = parseDockerHubListingPage(body, 'acme', URL_, AT, before);
+        } catch (error) {
+          expect(error).toBeInstanceOf(UpstreamError);
+          expect((error as UpstreamError).kind).toBe('format_changed');
+          return;
+        }
+        const rows = (body as { results: unknown[] }).results;
+        expect(parsed.rows).toBe(rows.length);
+        expect(parsed.samples.length + parsed.malformed.length).toBe(rows.length);
+        for (const sample of parsed.samples) {
+          expect(sample.repo).toMatch(/^acme\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/);
+          expect(rows).toContainEqual(expect.objectContaining({ name: sample.repo.slice('acme/'.length), pull_count: sample.pullCount }));
+        }
+        const numbers = parsed.malformed.map((line) => /^row (\d+) /.exec(line)?.[1]);
+        expect(new Set(numbers).size).toBe(numbers.length);
+        for (const line of parsed.malformed) {
+          const number = Number(/^row (\d+) /.exec(line)?.[1]);
+          expect(number).toBeGreaterThan(before);
+          expect(number).toBeLessThanOrEqual(before + rows.length);
+        }
       }),
       { numRuns: FUZZ_RUNS },
     );

@@ -106,8 +106,10 @@ describe('GHCR listing page under fuzzing', () => {
     );
     fc.assert(
       fc.property(page, fc.constantFrom('acme-labs', 'Acme-Labs', 'octo', 'x'), (html, owner) => {
-        const { names, hasNext } = parseGhcrListing(html, owner);
+        const { names, hasNext, otherOwners, saysEmpty } = parseGhcrListing(html, owner);
         expect(typeof hasNext).toBe('boolean');
+        expect(typeof saysEmpty).toBe('boolean');
+        expect(Number.isSafeInteger(otherOwners) && otherOwners >= 0).toBe(true);
         expect(new Set(names).size).toBe(names.length);
         for (const name of names) for (const segment of name.split('/')) expect(segment).toMatch(SEGMENT);
       }),
@@ -134,7 +136,7 @@ describe('GHCR listing page under fuzzing', () => {
           .join('\n');
         const html = `<html><body><ul>${body}</ul>${next ? '<a class="next_page" rel="next" href="/orgs/acme-labs/packages?ecosystem=container&amp;page=2">Next</a>' : ''}</body></html>`;
         const expected = [...new Set(entries.filter((item) => item.mine).map((item) => item.name))];
-        expect(parseGhcrListing(html, owner)).toEqual({ names: expected, hasNext: next });
+        expect(parseGhcrListing(html, owner)).toEqual({ names: expected, hasNext: next, otherOwners: entries.filter((item) => !item.mine).length, saysEmpty: false });
       }),
       { numRuns: 2_000 },
     );

@@ -55,14 +55,16 @@ export class MemoryReadModel implements ReadModel {
 
   async apply(samples: readonly Sample[]): Promise<WriteReport> {
     const drops: WriteReport['drops'] = [];
+    const tagCountsDue: string[] = [];
     const groups = new Map<string, Sample[]>();
     for (const sample of samples) groups.set(seriesKey(sample), [...(groups.get(seriesKey(sample)) ?? []), sample]);
     for (const [key, group] of groups) {
       const folded = foldSamples(this.byKey.get(key), group);
       this.byKey.set(key, folded.view);
       if (folded.drop) drops.push(folded.drop);
+      if (folded.tagCountDue) tagCountsDue.push(key);
     }
-    return { drops };
+    return { drops, ...(tagCountsDue.length > 0 && { tagCountsDue }) };
   }
 
   async touch(): Promise<void> {
@@ -98,9 +100,9 @@ export class MemoryRepos implements RepoList {
     return added;
   }
 
-  async recordSuccess(ref: string, at: string): Promise<void> {
+  async recordSuccess(ref: string, at: string, warnings?: readonly string[]): Promise<void> {
     const item = this.items.get(ref);
-    if (item) this.items.set(ref, { ref, enabled: item.enabled, ...(item.label && { label: item.label }), lastSuccessAt: at });
+    if (item) this.items.set(ref, { ref, enabled: item.enabled, ...(item.label && { label: item.label }), lastSuccessAt: at, ...(warnings?.length && { warnings: [...warnings] }) });
   }
 
   async recordError(ref: string, error: RecordedError): Promise<void> {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RefError } from '../../lambdas/core/errors.ts';
-import { REGISTRIES, parseRef, parseRefs, refOwner, refString } from '../../lambdas/core/refs.ts';
+import { REGISTRIES, notFoundHint, parseRef, parseRefs, refHint, refOwner, refString } from '../../lambdas/core/refs.ts';
 import { FUZZ_RUNS, mutatedText } from './arbitraries.ts';
 
 /** What people write, from the README's table, plus forms that sit on the grammar's edges. */
@@ -71,6 +71,11 @@ describe('parseRef under fuzzing', () => {
         else if (ref.registry === 'ghcr') expect(segments.length).toBeGreaterThanOrEqual(2);
         else expect(segments.length).toBeGreaterThanOrEqual(2);
         expect(refOwner(ref).length).toBeGreaterThan(0);
+        // A hint that suggests a wildcard suggests one that parses.
+        for (const hint of [refHint(input, ref), notFoundHint(ref)]) {
+          const suggested = hint && /did you mean (dockerhub:\S+\/\*)/.exec(hint)?.[1];
+          if (suggested) expect(parseRef(suggested).wildcard).toBe(true);
+        }
       }),
       // Found by this test: a bare name of 248 to 255 bytes passed, but its canonical form (`library/` added) did not.
       { numRuns: FUZZ_RUNS, examples: [['a'.repeat(250)], [`docker.io/${'b'.repeat(250)}`]] },

@@ -10,20 +10,24 @@ const deadLetterQueue = logicalId(template, 'AWS::SQS::Queue', 'CollectorDeadLet
 const resource = (id: string) => template.toJSON().Resources[id];
 
 describe('collector schedule', () => {
-  it('invokes dispatch at the poll interval, retrying a failed round only briefly', () => {
+  it('invokes dispatch at the poll interval, retrying a failed round only briefly and never past the next round', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 hour)', // CDK writes 60 minutes in the largest whole unit
       State: 'ENABLED',
       Target: Match.objectLike({
         Arn: { 'Fn::GetAtt': [dispatch, 'Arn'] },
-        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
       }),
     });
   });
 
-  it('follows pollMinutes from context', () => {
+  it('follows pollMinutes from context, the maximum event age with it (at most the 24 hours Scheduler allows)', () => {
     synthesize({ context: { pollMinutes: '15' } }).template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(15 minutes)',
+      Target: Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 } }),
+    });
+    synthesize({ context: { pollMinutes: 2880 } }).template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 86_400 } }),
     });
   });
 

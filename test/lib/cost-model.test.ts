@@ -1,11 +1,13 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { typicalCacheSeconds } from '../../lambdas/api/answers.ts';
 import { METRIC_NAMES } from '../../lambdas/metrics.ts';
-import { rateMinutes, readStackFacts, synthesizeTemplate } from '../../lib/cost-facts.ts';
-import { type Estimate, estimate } from '../../lib/cost-model.ts';
-import { PRICES, type PriceName } from '../../lib/cost-prices.ts';
-import { formatEstimate } from '../../lib/cost-report.ts';
-import { ASSUMPTIONS, LONG_RANGES } from '../../lib/cost-workload.ts';
+import { rateMinutes, readStackFacts, synthesizeTemplate } from '../../lib/cost/facts.ts';
+import { type Estimate, estimate } from '../../lib/cost/estimate.ts';
+import { PRICES, type PriceName } from '../../lib/cost/prices.ts';
+import { formatEstimate } from '../../lib/cost/report.ts';
+import { ASSUMPTIONS, LONG_RANGES } from '../../lib/cost/workload.ts';
 import { logicalId } from './synth.ts';
 
 const dynamoTemplate = synthesizeTemplate({ store: 'dynamodb', pollMinutes: 60 });
@@ -125,6 +127,24 @@ describe('stack settings come from the synthesized template', () => {
     expect(lineOf(e, 'CloudWatch metrics + alarms').list).toBeCloseTo(Object.keys(METRIC_NAMES).length * 0.3 + dynamo.alarms * 0.1);
     const withMetrics = estimate(dynamo, readme, { customMetrics: Array.from({ length: 12 }, (_, i) => `m${i}`) });
     expect(lineOf(withMetrics, 'CloudWatch metrics + alarms').usd).toBeCloseTo(2 * 0.3);
+    expect(formatEstimate(e)).toContain('7 custom metrics (RefsDispatched, CollectSucceeded, CollectFailed, SamplesWritten, PullCountDrops, WebhookEventsCounted, ApiServerErrors)');
+  });
+
+  it('counts only metrics some handler emits: every name in lambdas/metrics.ts is counted by the code', () => {
+    const handlerSources = readdirSync(fileURLToPath(new URL('../../lambdas', import.meta.url)), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && file !== 'metrics.ts')
+      .map((file) => readFileSync(fileURLToPath(new URL(`../../lambdas/${file}`, import.meta.url)), 'utf8'))
+      .join('\n');
+    for (const key of Object.keys(METRIC_NAMES)) expect(handlerSources, key).toMatch(new RegExp(`count\\(METRIC_NAMES\\.${key}\\b`));
+  });
+});
+
+describe('the cost model source', () => {
+  it('keeps to files of at most 300 lines, one concern each', () => {
+    const dir = fileURLToPath(new URL('../../lib/cost/', import.meta.url));
+    const sizes = Object.fromEntries(readdirSync(dir).map((file) => [file, readFileSync(`${dir}${file}`, 'utf8').split('\n').length]));
+    expect(Object.keys(sizes).sort()).toEqual(['drivers.ts', 'estimate.ts', 'facts.ts', 'line.ts', 'prices.ts', 'report.ts', 'stores.ts', 'traffic.ts', 'workload.ts']);
+    for (const [file, lines] of Object.entries(sizes)) expect(lines, file).toBeLessThanOrEqual(300);
   });
 });
 

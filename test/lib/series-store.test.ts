@@ -2,8 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { functionPermissions, logicalId, synthesize } from './synth.ts';
 
-const timestream = synthesize().template;
-const dynamodb = synthesize({ context: { store: 'dynamodb' } }).template;
+const timestream = synthesize({ context: { store: 'timestream' }, region: 'us-east-1' }).template;
+const dynamodb = synthesize().template;
 
 const WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -23,7 +23,7 @@ const environmentOf = (template: typeof timestream, fn: string) =>
 const actionsOf = (template: typeof timestream, fn: string) => functionPermissions(template, fn).flatMap((s) => s.actions);
 const mentions = (value: unknown, logicalId: string) => JSON.stringify(value).includes(`"${logicalId}"`);
 
-describe('Timestream series store (default)', () => {
+describe('Timestream series store (-c store=timestream)', () => {
   const fns = functionsOf(timestream);
   const database = logicalId(timestream, 'AWS::Timestream::Database', 'SeriesDatabase');
   const table = logicalId(timestream, 'AWS::Timestream::Table', 'SeriesTable');
@@ -43,7 +43,7 @@ describe('Timestream series store (default)', () => {
   });
 
   it('keeps retentionDays of samples when asked, and tells the functions', () => {
-    const kept = synthesize({ context: { retentionDays: 400 } }).template;
+    const kept = synthesize({ context: { store: 'timestream', retentionDays: 400 }, region: 'us-east-1' }).template;
     kept.hasResourceProperties('AWS::Timestream::Table', { RetentionProperties: { MemoryStoreRetentionPeriodInHours: '24', MagneticStoreRetentionPeriodInDays: '400' } });
     const collectId = logicalId(kept, 'AWS::Lambda::Function', 'CollectorCollect');
     expect(kept.toJSON().Resources[collectId].Properties.Environment.Variables.RETENTION_DAYS).toBe('400');
@@ -121,7 +121,7 @@ describe('Timestream series store (default)', () => {
   });
 });
 
-describe('DynamoDB series store (-c store=dynamodb)', () => {
+describe('DynamoDB series store (the default)', () => {
   const fns = functionsOf(dynamodb);
   const seriesTable = logicalId(dynamodb, 'AWS::DynamoDB::GlobalTable', 'SeriesTable');
 

@@ -13,13 +13,13 @@ import { stackSettingsFromContext } from '../../lib/settings.ts';
 export interface SynthOptions {
   /** CDK context, as `-c key=value` would give it. */
   readonly context?: Record<string, unknown>;
-  /** As bin/app.ts takes it from AWS_REGION; omitted, the stack is region-agnostic. */
+  /** As bin/app.ts takes it from `-c region=` or AWS_REGION; omitted, the stack is region-agnostic (DynamoDB store only). */
   readonly region?: string;
   /** Run esbuild for the functions (seconds) instead of skipping bundling (tenths of a second). */
   readonly bundle?: boolean;
   /** Also run aws-cdk-lib's built-in CloudFormation template validation, as `cdk synth` does (about 3 s on first use). */
   readonly validateTemplate?: boolean;
-  /** With `bundle`: copy each function's index.mjs here as `<construct id>.mjs` (lowercase) before the outdir goes. */
+  /** With `bundle`: copy each function's index.mjs here as `<handler name>.mjs` before the outdir goes. */
   readonly copyBundlesTo?: string;
 }
 
@@ -38,6 +38,8 @@ export interface Acknowledgement {
 }
 
 export interface Synthesis {
+  /** The CloudFormation stack name, as `cdk deploy` would create it. */
+  readonly stackName: string;
   readonly template: Template;
   readonly findings: Finding[];
   readonly acknowledgements: Acknowledgement[];
@@ -55,12 +57,15 @@ interface ValidationReport {
 export function synthesize(options: SynthOptions = {}): Synthesis {
   const outdir = mkdtempSync(join(tmpdir(), 'pullwatch-synth-'));
   try {
-    const context = options.bundle ? { ...options.context } : { 'aws:cdk:bundling-stacks': [], ...options.context };
+    const context = {
+      ...(!options.bundle && { 'aws:cdk:bundling-stacks': [] }),
+      ...(options.region && { region: options.region }),
+      ...options.context,
+    };
     const app = new App({ outdir, context, builtinCloudFormationValidation: options.validateTemplate ?? false });
-    const stack = new PullwatchStack(app, 'Pullwatch', {
-      ...stackSettingsFromContext(app.node),
-      env: { region: options.region },
-    });
+    // No environment variables: the region is the option's alone, whatever AWS_REGION the test run has.
+    const settings = stackSettingsFromContext(app.node, {});
+    const stack = new PullwatchStack(app, settings.stackName, { ...settings, env: { region: settings.region } });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     // Throws, with the report in the message, when any plugin reports an error.
     const assembly = app.synth();
@@ -89,11 +94,11 @@ export function synthesize(options: SynthOptions = {}): Synthesis {
       bundles[fn.node.path] = Object.fromEntries(
         readdirSync(assetDir).map((file) => [file, statSync(join(assetDir, file)).size]),
       );
-      if (options.copyBundlesTo) copyFileSync(join(assetDir, 'index.mjs'), join(options.copyBundlesTo, `${fn.node.id.toLowerCase()}.mjs`));
+      if (options.copyBundlesTo) copyFileSync(join(assetDir, 'index.mjs'), join(options.copyBundlesTo, `${fn.handlerName}.mjs`));
     }
 
     const template = Template.fromJSON(assembly.getStackByName(stack.stackName).template);
-    return { template, findings, acknowledgements, bundles };
+    return { stackName: stack.stackName, template, findings, acknowledgements, bundles };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -75,7 +75,7 @@ describe('local mode end to end', () => {
     const unknown = await fetch(`${pullwatch.url}api/nope`);
     expect([unknown.status, await unknown.json()]).toEqual([404, { error: 'no route GET /api/nope' }]);
     const csv = await fetch(`${pullwatch.url}api/summary?format=csv`);
-    expect((await csv.text()).split('\r\n')[0]).toBe('registry,name,measure,pull_count,star_count,last_updated,collected_at,first_seen_at,pulls_1d,pulls_yesterday,pulls_7d,pulls_30d');
+    expect((await csv.text()).split('\r\n')[0]).toBe('registry,name,measure,pull_count,tag_count,star_count,last_updated,collected_at,first_seen_at,pulls_1d,pulls_yesterday,pulls_7d,pulls_30d');
   });
 
   it('shows a missing repository as an error on its ref, never as a count', async () => {
@@ -89,7 +89,7 @@ describe('local mode end to end', () => {
   });
 
   it('refuses a second process on the same DATA_DIR, saying why', async () => {
-    await expect(startLocalProcess({ PORT: '0', DATA_DIR: dataDir, POLL_INTERVAL: '0', DOCKERHUB_API_URL: hub.url })).rejects.toThrow(/exited with 1[\s\S]*locked by another process/);
+    await expect(startLocalProcess({ PORT: '0', DATA_DIR: dataDir, POLL_INTERVAL: '0', DOCKERHUB_API_URL: hub.url })).rejects.toThrow(/exited with 1:\npullwatch: DATA_DIR \S+ is in use by npm start \(pid \d+, since /);
   });
 
   it('stops cleanly on SIGTERM and keeps its data for the next start', async () => {
@@ -104,7 +104,14 @@ describe('local mode end to end', () => {
     expect(await pullwatch.stop('SIGINT')).toBe(0);
   });
 
-  it('refuses a bad REPOS value with a message that names it', async () => {
-    await expect(startLocalProcess({ PORT: '0', DATA_DIR: dataDir, REPOS: 'nginx,Bad/Ref' })).rejects.toThrow(/REPOS: invalid ref "Bad\/Ref"/);
+  it('skips a bad REPOS ref with a line that names it, and tracks the others', async () => {
+    const local = await startLocalProcess({ PORT: '0', DATA_DIR: dataDir, POLL_INTERVAL: '0', DOCKERHUB_API_URL: hub.url, REPOS: 'nginx,Bad/Ref' });
+    try {
+      await eventually(async () => (local.output().includes('REPOS: skipped "Bad/Ref": "Bad" must be lowercase ("bad")\n') ? true : undefined));
+      const repos = await getJson<{ ref: string }[]>(`${local.url}api/repos`);
+      expect(repos.map((repo) => repo.ref)).toContain('dockerhub:library/nginx');
+    } finally {
+      expect(await local.stop(), local.output()).toBe(0);
+    }
   });
 });

@@ -1,20 +1,18 @@
 // Local mode at its edges, over real HTTP: hostile date parameters answered at once while /api/health stays fast, the
 // dashboard's security headers as CloudFront sends them, a 413 that closes its connection, and a DATA_DIR that is
 // damaged, full or cut short at start-up.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dashboard } from '../../lib/dashboard.ts';
-import { type LocalProcess, eventually, startLocalProcess } from './process.ts';
+import { type LocalProcess, eventually, failedStart, startLocalProcess } from './process.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'edges-token';
 const HOSTILE = ['/api/pulls?to=9999-12-31', '/api/pulls/daily?from=9999-12-20&to=9999-12-20', '/api/snapshot?date=9999-12-31', '/api/pulls?from=1900-01-01', '/api/pulls/daily?to=99999d', '/api/pulls?interval=hour&from=2000-01-01'];
 
@@ -32,18 +30,6 @@ async function timed(url: string): Promise<{ ms: number; status: number; body: s
   const response = await fetch(url);
   const body = await response.text();
   return { ms: performance.now() - started, status: response.status, body };
-}
-
-/** Runs bin/local.ts until it exits by itself (a start that fails): its exit code and everything it wrote. */
-async function failedStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], { cwd: ROOT, env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN', PORT: '0', POLL_INTERVAL: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  return { code, output };
 }
 
 describe('local mode over HTTP', () => {

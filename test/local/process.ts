@@ -28,7 +28,8 @@ function fakeTimeEnv(instant: string): Record<string, string> {
 }
 
 /** `fakeTime`: the process's clock starts at this instant (ISO-8601, UTC) and runs on. */
-export async function startLocalProcess(env: Record<string, string>, { fakeTime }: { fakeTime?: string } = {}): Promise<LocalProcess> {
+/** `env` overrides the test process's environment; an undefined value removes a variable. */
+export async function startLocalProcess(env: Record<string, string | undefined>, { fakeTime }: { fakeTime?: string } = {}): Promise<LocalProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
     cwd: ROOT,
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN', ...(fakeTime && fakeTimeEnv(fakeTime)), ...env },
@@ -63,6 +64,22 @@ export async function startLocalProcess(env: Record<string, string>, { fakeTime 
       return code;
     },
   };
+}
+
+/** Runs bin/local.ts until it exits by itself (a start that fails): its exit code and everything it wrote. */
+export async function failedStart(env: Record<string, string>, args: readonly string[] = []): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN', PORT: '0', POLL_INTERVAL: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { code, output };
 }
 
 /** Polls until `check` returns a value, or fails with the last thing it saw. */

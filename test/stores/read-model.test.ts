@@ -92,8 +92,9 @@ describe.each(TABLES)('read model in %s', (_where, tableName) => {
 
   it('reports counters that went down, once', async () => {
     await model().apply([pulls('acme/a', '2026-12-01T09:00:00.000Z', 500)]);
-    expect(await model().apply([pulls('acme/a', '2026-12-01T10:00:00.000Z', 120)])).toEqual({ drops: [{ key: 'dockerhub:acme/a', previous: 500, current: 120 }] });
-    expect(await model().apply([pulls('acme/a', '2026-12-01T10:00:00.000Z', 120)])).toEqual({ drops: [] });
+    expect(await model().apply([pulls('acme/a', '2026-12-01T10:00:00.000Z', 120)])).toEqual({ drops: [{ key: 'dockerhub:acme/a', previous: 500, current: 120 }], tagCountsDue: ['dockerhub:acme/a'] });
+    // A Docker Hub series never given a tag count stays due, redelivered or not.
+    expect(await model().apply([pulls('acme/a', '2026-12-01T10:00:00.000Z', 120)])).toEqual({ drops: [], tagCountsDue: ['dockerhub:acme/a'] });
   });
 
   it('moves the generation on each touch and says when', async () => {

@@ -325,6 +325,73 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await closePage(watched);
   });
 
+  /** The real answer, with `change` applied to it: what the page shows of a state the collection is not in right now. */
+  async function openWith(change: (answer: DashboardAnswer) => void, query = ''): Promise<Page> {
+    const watched = await openPage(browser, { contentSecurityPolicy: csp });
+    opened.push(watched);
+    await watched.page.route(
+      (url) => url.pathname === '/api/dashboard',
+      async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as DashboardAnswer;
+        change(body);
+        await route.fulfill({ response, json: body });
+      },
+    );
+    await watched.page.goto(`${fixture.url}${query}`);
+    await watched.page.locator('#repositories tbody tr').first().waitFor();
+    return watched.page;
+  }
+
+  it('keeps the host and the kind of an error, and says when the next try is due', async () => {
+    const retryAt = new Date(Date.now() + 4 * 60_000 + 20_000).toISOString();
+    const page = await openWith((body) => {
+      const row = body.repositories.find((one) => one.ref === 'dockerhub:other/missing')!;
+      row.error = { kind: 'transient', message: 'transient: cannot resolve hub.docker.com (ENOTFOUND)', at: new Date().toISOString(), retryAt };
+    });
+    const status = page.locator('tr[data-ref="dockerhub:other/missing"] .status');
+    expect(await status.locator('.error-kind').textContent()).toBe('transient');
+    expect(await status.locator('.error-text').textContent()).toBe('cannot resolve hub.docker.com (ENOTFOUND)');
+    expect(await status.locator('.error-text').isVisible()).toBe(true);
+    expect(await status.locator('.error-retry').textContent()).toBe('next try in 4 min');
+    expect(await status.locator('.error-retry').getAttribute('datetime')).toBe(retryAt);
+    expect(await status.locator('.error-retry').getAttribute('title')).toMatch(/ UTC$/);
+    // A recorded error with no next try scheduled says none.
+    expect(await page.locator('tr[data-ref="ghcr:acme/exporter"] .error-retry').count()).toBe(0);
+  });
+
+  it('says a wildcard’s listing warnings once, above the figures, for the rows shown', async () => {
+    const cut = 'acme/*: 198 of 250 repositories (anonymous listing cap; set DOCKERHUB_USERNAME/DOCKERHUB_TOKEN)';
+    const skipped = 'emptyorg/*: 2 listing rows skipped as malformed (first: row 1 has no name)';
+    const page = await openWith((body) => {
+      for (const row of body.repositories) if (row.ref.startsWith('ghcr:acme/')) row.warnings = [cut];
+      // A wildcard whose listing found nothing usable has a row of its own, which says why.
+      const missing = body.repositories.find((row) => row.ref === 'dockerhub:other/missing')!;
+      body.repositories.push({ ...missing, ref: 'dockerhub:emptyorg/*', name: 'emptyorg/*', error: null, warnings: [skipped] });
+    });
+    expect(await page.locator('#notices').isVisible()).toBe(true);
+    expect(await page.locator('#notice-list li').allTextContents()).toEqual([`⚠ ${cut}`, `⚠ ${skipped}`]);
+    expect(await page.locator('tr[data-ref="dockerhub:emptyorg/*"] .status').textContent()).toBe(`no reading yet${skipped}`);
+    expect(await page.locator('tr[data-ref="dockerhub:emptyorg/*"] .row-warnings').isVisible()).toBe(true);
+    // The repositories behind a cut wildcard are fine themselves: the notice says it, their rows do not repeat it.
+    expect(await page.locator('tr[data-ref="ghcr:acme/operator"] .status').textContent()).toBe('OK');
+    await page.locator('#registry').selectOption('quay');
+    await expect.poll(() => page.locator('#notices').isVisible()).toBe(false);
+    // Without warnings, no notice at all.
+    const plain = await open();
+    expect(await plain.locator('#notices').isHidden()).toBe(true);
+  });
+
+  it('titles the charts by what they count: pulls, or Quay’s actions', async () => {
+    const page = await open();
+    expect(await page.locator('.chart figcaption').allTextContents()).toEqual(['Cumulative pulls', 'Daily pulls']);
+    const quay = await open('?registry=quay');
+    await expect.poll(() => quay.locator('.chart figcaption').allTextContents()).toEqual(['Cumulative actions', 'Daily actions']);
+    expect(await quay.locator('#chart-daily').getAttribute('aria-label')).toMatch(/^Daily actions of acme\/api /);
+    const both = await open('?repo=quay:acme/api,ghcr:acme/api');
+    expect(await both.locator('.chart figcaption').allTextContents()).toEqual(['Cumulative pulls and actions', 'Daily pulls and actions']);
+  });
+
   it('fits a phone: no horizontal scroll of the page at 375 px, the table scrolls inside its box', async () => {
     const page = await open('', { viewport: { width: 375, height: 800 } });
     const widths = await page.evaluate(() => ({ document: document.documentElement.scrollWidth, body: document.body.scrollWidth, viewport: window.innerWidth }));
@@ -347,18 +414,37 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
 });
 
 describe('dashboard with nothing tracked', { timeout: 60_000 }, () => {
-  it('tells how to add a repository', async () => {
+  it('tells how to add a repository where it runs: locally, or in AWS', async () => {
     const fixture = await startDashboard();
     const browser = await launchChromium();
     try {
       const { page, problems } = await openPage(browser, { contentSecurityPolicy: deployedContentSecurityPolicy() });
       await page.goto(fixture.url);
       await page.locator('#empty').waitFor();
-      const text = (await page.locator('#empty').textContent())!;
-      expect(text).toContain('{"ref": {"S": "dockerhub:library/nginx"}}');
-      expect(text).toContain('npm run repos -- add');
-      expect(text).toContain('REPOS=');
       expect(await page.locator('#dashboard').isHidden()).toBe(true);
+      const local = (await page.locator('#empty').innerText())!;
+      expect(local).toContain('REPOS=nginx,ghcr.io/owner/pkg,quay.io/ns/repo npm start');
+      expect(local).toContain('npm run repos -- --local add dockerhub:library/nginx');
+      expect(local).not.toContain('put-item');
+      expect(local).not.toMatch(/coming/i);
+
+      // The same page deployed: the answer says aws.
+      await page.route(
+        (url) => url.pathname === '/api/dashboard',
+        async (route) => {
+          const response = await route.fetch();
+          await route.fulfill({ response, json: { ...((await response.json()) as DashboardAnswer), mode: 'aws' } });
+        },
+      );
+      await page.reload();
+      await page.locator('#empty').waitFor();
+      await expect.poll(() => page.locator('#empty-aws').isVisible()).toBe(true);
+      const aws = (await page.locator('#empty').innerText())!;
+      expect(aws).toContain('npm run repos -- add dockerhub:library/nginx');
+      expect(aws).toContain('--item \'{"ref": {"S": "dockerhub:library/nginx"}}\'');
+      expect(aws).not.toContain('REPOS=');
+      expect(aws).not.toContain('--local');
+      expect(aws).not.toMatch(/coming/i);
       expect(problems).toEqual([]);
     } finally {
       await browser.close();

@@ -82,7 +82,8 @@ export function samplesFor(specs: readonly SeriesSpec[], days: number, now: numb
         return;
       }
       if (i > first) total += count;
-      const collectedAt = daysAgo === 0 ? new Date(now - 5 * 60_000).toISOString() : `${day}T12:00:00.000Z`;
+      // Today's reading a few minutes ago, but never before today's start (a run just after midnight UTC).
+      const collectedAt = daysAgo === 0 ? new Date(Math.max(now - 5 * 60_000, Math.floor(now / DAY_MS) * DAY_MS)).toISOString() : `${day}T12:00:00.000Z`;
       if (collectedAt.startsWith(day)) samples.push({ registry: spec.registry, repo: spec.repo, collectedAt, pullCount: total, starCount: 3 });
     });
   }

@@ -252,9 +252,13 @@ const NOW = new Date('2026-03-15T12:00:00.000Z');
 const DAY_MS = 86_400_000;
 const daysAgo = (n: number, hour = 6) => new Date(Date.UTC(2026, 2, 15 - n, hour)).toISOString();
 
-/** nginx grows steadily for 75 days; acme/app is on Docker Hub and GHCR and speeds up; etcd is Quay (daily actions). */
+/**
+ * nginx grows steadily for 75 days; acme/app is on Docker Hub and GHCR and speeds up; etcd is Quay (daily actions);
+ * acme/nested/tool is a nested GHCR package, the name form Docker Hub's rules would refuse.
+ */
 function dataset(): Sample[] {
   const samples: Sample[] = [];
+  for (let n = 29; n >= 0; n--) samples.push({ registry: 'ghcr', repo: 'acme/nested/tool', collectedAt: daysAgo(n, 8), pullCount: 70 + 11 * (29 - n) });
   for (let n = 74; n >= 0; n--) samples.push({ registry: 'dockerhub', repo: 'library/nginx', collectedAt: daysAgo(n), pullCount: 50_000 + 300 * (74 - n), starCount: 20 });
   for (let n = 49; n >= 0; n--) {
     const age = 49 - n;
@@ -324,7 +328,10 @@ describe('the dashboard against the API', () => {
     const readModel = new MemoryReadModel();
     const repos = new MemoryRepos();
     await writeCollected(dataset(), series, readModel);
-    await repos.add(['dockerhub:library/nginx', 'dockerhub:acme/app', 'ghcr:acme/app', 'quay:coreos/etcd']);
+    await repos.add(['dockerhub:library/nginx', 'dockerhub:acme/app', 'ghcr:acme/app', 'ghcr:acme/nested/tool', 'quay:coreos/etcd']);
+    // A Docker Hub tag count, as collection folds it in once a day.
+    const nginx = dataset().filter((sample) => sample.repo === 'library/nginx').at(-1)!;
+    await readModel.apply([{ ...nginx, tagCount: 87 }]);
     app = createApiApp({ repos, series, readModel, pollMinutes: 60, now: () => NOW });
 
     // The repository variable's options, as its own query yields them with every registry selected.
@@ -335,13 +342,15 @@ describe('the dashboard against the API', () => {
   });
 
   it('offers every tracked repository in $repo', () => {
-    expect(repoOptions).toEqual(['acme/app', 'coreos/etcd', 'library/nginx']);
+    expect(repoOptions).toEqual(['acme/app', 'acme/nested/tool', 'coreos/etcd', 'library/nginx']);
   });
 
   const scenarios: [string, () => Record<string, Selection>][] = [
     ['All registries, all repositories', () => ({ registry: { all: true }, repo: { all: true } })],
     ['dockerhub and ghcr, two repositories', () => ({ registry: ['dockerhub', 'ghcr'], repo: repoOptions.filter((name) => name !== 'coreos/etcd') })],
     ['one registry, one repository', () => ({ registry: ['dockerhub'], repo: ['library/nginx'] })],
+    ['a nested GHCR package alone', () => ({ registry: { all: true }, repo: ['acme/nested/tool'] })],
+    ['every listed name, each passed back as picked', () => ({ registry: { all: true }, repo: [...repoOptions] })],
   ];
 
   describe.each(scenarios)('with %s', (_name, selection) => {
@@ -381,13 +390,33 @@ describe('the dashboard against the API', () => {
     const globbed = { ...table.query, url_options: { ...table.query.url_options, params: [{ key: 'registry', value: '${registry}' }] } };
     const path = requestPath(globbed, { ...base, registry: ['ghcr', 'quay'] });
     expect(decodeURIComponent(path)).toBe('/api/summary?registry={ghcr,quay}');
-    expect((await get(path)).map((row) => row.registry)).toEqual(['ghcr', 'quay']);
+    expect((await get(path)).map((row) => row.registry)).toEqual(['ghcr', 'ghcr', 'quay']);
   });
 
   it('totals lifetime pulls over Docker Hub and GHCR, leaving out Quay actions', async () => {
     const total = allQueries().find((one) => one.panel?.title === 'Total pulls')!;
     const rows = await get(requestPath(total.query, { ...base, registry: { all: true }, repo: { all: true } }));
     const latest = (registry: string, repo: string) => dataset().filter((sample) => sample.registry === registry && sample.repo === repo).at(-1)!.pullCount;
-    expect(summarize(total.query, rows)).toBe(latest('dockerhub', 'library/nginx') + latest('dockerhub', 'acme/app') + latest('ghcr', 'acme/app'));
+    expect(summarize(total.query, rows)).toBe(latest('dockerhub', 'library/nginx') + latest('dockerhub', 'acme/app') + latest('ghcr', 'acme/app') + latest('ghcr', 'acme/nested/tool'));
+  });
+
+  it('gets registry, name, pull_count and tag_count for every name it passes back, in the glob, csv and repeated forms', async () => {
+    const table = allQueries().find((one) => one.panel?.title === 'Repositories')!;
+    expect(table.query.columns.map((column) => column.selector)).toEqual(expect.arrayContaining(['registry', 'name', 'pull_count', 'tag_count']));
+    const forms = [
+      (names: string[]) => `repo=${encodeURIComponent(`{${names.join(',')}}`)}`,
+      (names: string[]) => `repo=${encodeURIComponent(names.join(','))}`,
+      (names: string[]) => names.map((name) => `repo=${encodeURIComponent(name)}`).join('&'),
+    ];
+    for (const form of forms) {
+      for (const names of [repoOptions, ['acme/nested/tool'], ['acme/nested/tool', 'library/nginx']]) {
+        const rows = await get(`/api/summary?${form(names)}`);
+        expect(new Set(rows.map((row) => row.name))).toEqual(new Set(names));
+        for (const row of rows) expect(Object.keys(row)).toEqual(expect.arrayContaining(['registry', 'name', 'pull_count', 'tag_count']));
+      }
+    }
+    const rows = await get('/api/summary?repo=$__all');
+    expect(rows.find((row) => row.name === 'library/nginx')?.tag_count).toBe(87);
+    expect(rows.find((row) => row.name === 'acme/nested/tool')).toMatchObject({ registry: 'ghcr', tag_count: null });
   });
 });

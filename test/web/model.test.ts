@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DashboardRow } from '../../web/src/api.ts';
 import { isolatedPoints } from '../../web/src/charts.ts';
-import { formatBucket, formatPercent, formatSigned, percentChange, relativeTime } from '../../web/src/format.ts';
-import { type RepoRow, badgeMarkdown, buildRows, chartedRefs, filterRows, sortRows, toCsv, totals } from '../../web/src/model.ts';
+import { compactNumber } from '../../lambdas/core/render/numbers.ts';
+import { formatBucket, formatCompact, formatPercent, formatSigned, percentChange, relativeTime, timeUntil } from '../../web/src/format.ts';
+import { type RepoRow, badgeMarkdown, buildRows, chartedRefs, filterRows, measureWords, shownWarnings, sortRows, toCsv, totals } from '../../web/src/model.ts';
 import { DEFAULT_STATE, RANGES, SORT_KEYS, nextSort, parseState, stateToSearch } from '../../web/src/state.ts';
 
 /** A row of GET /api/dashboard: a healthy pull-counting repository unless told otherwise. */
@@ -177,6 +178,7 @@ describe('sorting and charting', () => {
     lastSuccess: null,
     error: null,
     errorFrom: null,
+    warnings: [],
     paused: false,
     ...fields,
   });
@@ -203,6 +205,28 @@ describe('sorting and charting', () => {
     expect(chartedRefs(rows.slice(0, 1), ['ghcr:a'])).toEqual({ refs: ['dockerhub:b'], auto: true });
   });
 
+  it('breaks a tie for the busiest by the bigger total, then by ref, never by name alone', () => {
+    const tied = [make('dockerhub:a', { total: 10, rangeTotal: 0 }), make('dockerhub:b', { total: 30, rangeTotal: 0 }), make('dockerhub:c', { total: 20, rangeTotal: 0 }), make('dockerhub:d', { total: 20, rangeTotal: 0 })];
+    expect(chartedRefs(tied, []).refs).toEqual(['dockerhub:b', 'dockerhub:c', 'dockerhub:d', 'dockerhub:a']);
+    const many = Array.from({ length: 7 }, (_, i) => make(`dockerhub:r${i}`, { total: i * 100, rangeTotal: 5 }));
+    expect(chartedRefs(many, []).refs).toEqual(['dockerhub:r6', 'dockerhub:r5', 'dockerhub:r4', 'dockerhub:r3', 'dockerhub:r2']);
+  });
+
+  it('names what the charted rows count: pulls, Quay’s actions, or both', () => {
+    expect(measureWords([{ measure: 'pulls' }])).toBe('pulls');
+    expect(measureWords([{ measure: 'actions' }, { measure: 'actions' }])).toBe('actions');
+    expect(measureWords([{ measure: 'actions' }, { measure: 'pulls' }])).toBe('pulls and actions');
+    expect(measureWords([])).toBe('pulls');
+  });
+
+  it('says each warning of the rows shown once, the wildcard’s shared by the repositories behind it', () => {
+    const cut = 'hugeorg/*: 198 of 250 repositories (anonymous listing cap; set DOCKERHUB_USERNAME/DOCKERHUB_TOKEN)';
+    const shown = [make('dockerhub:hugeorg/a', { warnings: [cut] }), make('dockerhub:hugeorg/b', { warnings: [cut] }), make('ghcr:x/y', {}), make('dockerhub:acme/*', { warnings: ['acme/*: 3 listing rows skipped as malformed (first: row 7 has no pull_count)'] })];
+    expect(shownWarnings(shown)).toEqual([cut, 'acme/*: 3 listing rows skipped as malformed (first: row 7 has no pull_count)']);
+    expect(shownWarnings(shown.slice(2, 3))).toEqual([]);
+    expect(buildRows([dashboardRow('dockerhub:hugeorg/a', { warnings: [cut] }), dashboardRow('ghcr:x/y')]).map((row) => row.warnings)).toEqual([[cut], []]);
+  });
+
   it('writes the rows shown, in their order, as RFC 4180 CSV', () => {
     const csv = toCsv([make('ghcr:a', { total: 9, error: { kind: 'format_changed', message: 'no "Total downloads", label', at: '' } }), make('quay:c', { measure: 'actions', d7: 3 })]);
     expect(csv.split('\r\n')).toEqual([
@@ -211,6 +235,11 @@ describe('sorting and charting', () => {
       'quay,c,actions,,,3,,,,,,',
       '',
     ]);
+  });
+
+  it('says an error’s kind once in the CSV, whether or not its message starts with it', () => {
+    const csv = toCsv([make('dockerhub:a', { error: { kind: 'transient', message: 'transient: cannot resolve hub.docker.com', at: '' } }), make('dockerhub:b', { error: { kind: 'auth', message: 'HTTP 401', at: '' } })]);
+    expect(csv.split('\r\n').slice(1, 3).map((line) => line.split(',').at(-1))).toEqual(['transient: cannot resolve hub.docker.com', 'auth: HTTP 401']);
   });
 
   it('guards text a spreadsheet would run as a formula, as the server CSV does', () => {
@@ -241,6 +270,22 @@ describe('formatting', () => {
     expect(percentChange(150, 100)).toBe(50);
     expect(percentChange(5, 0)).toBeNull();
     expect(formatPercent(-7)).toBe('−7%');
+  });
+
+  it('writes compact numbers as the badges do (core/render/numbers.ts): 9.9G and 10G, never 10B', () => {
+    for (const n of [0, 999, 1234, 9_900_000_000, 9_960_000_000, 10_000_000_000, 12_174_412_037, 2 ** 40]) expect(formatCompact(n)).toBe(compactNumber(n));
+    expect(formatCompact(9_900_000_000)).toBe('9.9G');
+    expect(formatCompact(10_000_000_000)).toBe('10G');
+    expect(formatCompact(-2500)).toBe('−2.5k');
+  });
+
+  it('says when the next try is due in the largest whole unit, and "now" once it has come', () => {
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    expect(timeUntil('2026-11-23T12:04:10Z', now)).toBe('in 4 min');
+    expect(timeUntil('2026-11-23T12:00:40Z', now)).toBe('in 1 min');
+    expect(timeUntil('2026-11-23T14:00:00Z', now)).toBe('in 2 h');
+    expect(timeUntil('2026-11-26T12:00:00Z', now)).toBe('in 3 d');
+    expect(timeUntil('2026-11-23T11:58:00Z', now)).toBe('now');
   });
 
   it('says how long ago in the largest whole unit', () => {

@@ -1,6 +1,8 @@
 // The header cards: lifetime pulls, repositories, and pulls over 1, 7 and 30 days against the window before.
+// A value never wraps: where the exact number does not fit its card, the card shows the compact form (`12G`), the
+// exact one in its title.
 import { h } from './dom.ts';
-import { formatNumber, formatPercent, formatSigned, percentChange, relativeTime } from './format.ts';
+import { formatCompact, formatNumber, formatPercent, formatSigned, percentChange, relativeTime } from './format.ts';
 import type { Totals, WindowTotal } from './model.ts';
 
 export function renderCards(container: HTMLElement, totals: Totals, now: number): void {
@@ -21,6 +23,26 @@ export function renderCards(container: HTMLElement, totals: Totals, now: number)
   // Quay counts every repository action, not pulls: shown on its own card, never added to the pull totals.
   if (totals.actions30 !== null) cards.push(card('actions30', 'Quay actions, 30 days', totals.actions30, 'all repository actions, not pulls'));
   container.replaceChildren(...cards);
+  fitValues(container);
+}
+
+const watched = new WeakSet<HTMLElement>();
+
+/** Each value exact where it fits on one line, compact where not; again whenever the cards change width. */
+function fitValues(container: HTMLElement): void {
+  for (const value of container.querySelectorAll<HTMLElement>('.card-value[data-value]:not([data-value=""])')) {
+    const exact = formatNumber(Number(value.dataset.value));
+    value.replaceChildren(exact);
+    if (value.scrollWidth > value.clientWidth) value.replaceChildren(h('abbr', { title: exact }, formatCompact(Number(value.dataset.value))));
+  }
+  if (watched.has(container)) return;
+  watched.add(container);
+  let width = container.clientWidth;
+  new ResizeObserver(() => {
+    if (container.clientWidth === width) return;
+    width = container.clientWidth;
+    fitValues(container);
+  }).observe(container);
 }
 
 function card(id: string, label: string, value: number | null, note: string, tone?: 'up' | 'down'): HTMLElement {

@@ -128,7 +128,10 @@ function hourLabels(splits: number[]): string[] {
   });
 }
 
-/** `1.2M` on the y axis, unless that reads the same for two ticks (5,000 and 5,010): then the whole numbers. */
+/** Whole-count tick spacings for the y axis (1, 2, 5, 10, …): counts have no fractions to mark. */
+const COUNT_TICKS = Array.from({ length: 16 }, (_, power) => [1, 2, 5].map((step) => step * 10 ** power)).flat();
+
+/** `1.2M` on the y axis, as a badge writes it, unless that reads the same for two ticks (5,000 and 5,010): then the whole numbers. */
 function countLabels(splits: number[]): string[] {
   const compact = splits.map((value) => formatCompact(value));
   return new Set(compact).size === compact.length ? compact : splits.map((value) => formatNumber(value));
@@ -158,7 +161,7 @@ function options(kind: ChartKind, axis: Axis, series: readonly ChartSeries[], si
     },
     axes: [
       { ...axisStyle, incrs: hourly ? HOUR_TICKS : DAY_TICKS, ...(hourly && { values: (_u: uPlot, splits: number[]) => hourLabels(splits) }) },
-      { ...axisStyle, size: (_u, labels) => Math.max(52, 16 + 7 * Math.max(0, ...(labels ?? []).map((label) => label.length))), values: (_u, splits) => countLabels(splits) },
+      { ...axisStyle, incrs: COUNT_TICKS, size: (_u, labels) => Math.max(52, 16 + 7 * Math.max(0, ...(labels ?? []).map((label) => label.length))), values: (_u, splits) => countLabels(splits) },
     ],
     series: [
       {},

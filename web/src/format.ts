@@ -1,8 +1,8 @@
 // How numbers, changes and times read on the page (en-US grouping, UTC days). Pure: unit-tested in node.
 import { DAY_MS, dayNumber } from '../../lambdas/core/days.ts';
+import { compactNumber } from '../../lambdas/core/render/numbers.ts';
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const dayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 const hourFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
 const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
@@ -11,8 +11,9 @@ export function formatNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : whole.format(value);
 }
 
+/** `12G`, `1.2M`: the badges' compact form (core/render/numbers.ts), so the page and a badge never disagree. */
 export function formatCompact(value: number): string {
-  return compact.format(value);
+  return value < 0 ? `−${compactNumber(-value)}` : compactNumber(value);
 }
 
 /** `+1,234` / `−56` / `0`, with a real minus sign. */
@@ -49,6 +50,15 @@ export function formatBucket(bucket: string, interval: 'day' | 'hour'): string {
 
 export function formatTime(iso: string): string {
   return `${timeFormat.format(new Date(iso))} UTC`;
+}
+
+/** `in 4 min`, `in 2 h`, `in 3 d`; `now` once the time has come. */
+export function timeUntil(iso: string, now: number): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  if (seconds < 30) return 'now';
+  if (seconds < 3600) return `in ${Math.max(1, Math.round(seconds / 60))} min`;
+  if (seconds < 86_400) return `in ${Math.round(seconds / 3600)} h`;
+  return `in ${Math.round(seconds / 86_400)} d`;
 }
 
 /** `just now`, `5 min ago`, `3 h ago`, `2 d ago`. */

@@ -7,9 +7,9 @@ import { ApiError, type DashboardAnswer, badgeUrl } from './api.ts';
 import { renderCards } from './cards.ts';
 import { type Axis, type ChartSeries, PALETTE_SIZE, createChart } from './charts.ts';
 import { byId, h } from './dom.ts';
-import { type RepoRow, badgeMarkdown, buildRows, chartedRefs, filterRows, sortRows, toCsv, totals } from './model.ts';
+import { type RepoRow, badgeMarkdown, buildRows, chartedRefs, filterRows, measureWords, shownWarnings, sortRows, toCsv, totals } from './model.ts';
 import { RANGE_LABELS, type Range, type SortKey, type ViewState, nextSort, parseState, stateToSearch } from './state.ts';
-import { renderBody, renderHead } from './table.ts';
+import { narrowLayout, renderBody, renderHead } from './table.ts';
 
 const main = byId<HTMLElement>('main');
 const loading = byId<HTMLElement>('loading');
@@ -95,6 +95,9 @@ function showError(error: unknown): void {
 
 function render(answer: DashboardAnswer): void {
   if (answer.repositories.length === 0) {
+    // The steps of where this runs only: a local user is not sent to AWS, nor the other way round.
+    byId('empty-local').hidden = answer.mode !== 'local';
+    byId('empty-aws').hidden = answer.mode === 'local';
     showOnly(emptyState);
     return;
   }
@@ -106,6 +109,7 @@ function render(answer: DashboardAnswer): void {
   shown = sortRows(filterRows(rows, state), state.sort, state.dir);
   const { refs, auto } = chartedRefs(shown, state.repos);
 
+  renderNotices(shownWarnings(shown));
   renderCards(byId('cards'), totals(shown), now);
   byId<HTMLButtonElement>('auto-chart').hidden = state.repos.length === 0;
   byId('chart-note').textContent = refs.length === 0 ? '' : auto ? `The ${refs.length === 1 ? 'busiest repository' : `${refs.length} busiest repositories`} shown; tick rows in the table to choose.` : `${refs.length} chosen ${refs.length === 1 ? 'repository' : 'repositories'}.`;
@@ -134,6 +138,12 @@ function focusedControl(): string | undefined {
   return undefined;
 }
 
+/** A listing cut at the anonymous cap (or with rows skipped) is said above everything, for the rows shown. */
+function renderNotices(warnings: readonly string[]): void {
+  byId('notices').hidden = warnings.length === 0;
+  byId('notice-list').replaceChildren(...warnings.map((warning) => h('li', {}, h('span', { class: 'notice-marker', 'aria-hidden': 'true' }, '⚠ '), warning)));
+}
+
 function renderCharts(answer: DashboardAnswer, axis: Axis, refs: readonly string[]): void {
   const range = state.range;
   const byRef = new Map(shown.map((row) => [row.ref, row]));
@@ -147,11 +157,14 @@ function renderCharts(answer: DashboardAnswer, axis: Axis, refs: readonly string
     ...series(() => []).map((one) => h('li', {}, h('span', { class: `swatch c${one.color}` }), one.label, one.measure === 'actions' ? h('span', { class: 'unit' }, ' (actions)') : null)),
   );
   const hourly = axis.interval === 'hour';
-  byId('daily-caption').textContent = hourly ? 'Pulls per hour' : 'Daily pulls';
+  // The titles name what the charted rows count: Quay's alone are actions, not pulls.
+  const measure = measureWords(refs.map((ref) => byRef.get(ref)!));
+  byId('cumulative-caption').textContent = `Cumulative ${measure}`;
+  byId('daily-caption').textContent = hourly ? `${capitalized(measure)} per hour` : `Daily ${measure}`;
   const names = series(() => []).map((one) => one.label).join(', ') || 'no repository';
   const over = state.range === 'all' ? 'since tracking began' : `over the last ${RANGE_LABELS[range]}`;
-  byId('chart-cumulative').setAttribute('aria-label', `Cumulative pulls of ${names} ${over}${hourly ? ', hour by hour' : ''}; the table has the numbers`);
-  byId('chart-daily').setAttribute('aria-label', `${hourly ? 'Hourly' : 'Daily'} pulls of ${names} ${over}, stacked; the table has the numbers`);
+  byId('chart-cumulative').setAttribute('aria-label', `Cumulative ${measure} of ${names} ${over}${hourly ? ', hour by hour' : ''}; the table has the numbers`);
+  byId('chart-daily').setAttribute('aria-label', `${hourly ? 'Hourly' : 'Daily'} ${measure} of ${names} ${over}, stacked; the table has the numbers`);
   const noRows = shown.length === 0 ? 'No repository matches the filters.' : 'No history in this range yet.';
   // Typing a search or sorting rebuilds the table; the charts only when what they show changes.
   const key = `${shown.length === 0} ${series(() => []).map((one) => `${one.ref}=${one.label}`).join(' ')}`;
@@ -161,6 +174,8 @@ function renderCharts(answer: DashboardAnswer, axis: Axis, refs: readonly string
   drawn.answer = answer;
   drawn.key = key;
 }
+
+const capitalized = (text: string): string => `${text[0]!.toUpperCase()}${text.slice(1)}`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Actions
@@ -231,6 +246,8 @@ window.addEventListener('popstate', () => {
   lastHistory = 'other';
   void show();
 });
+// The table's columns change order between a narrow screen and a wider one.
+narrowLayout.addEventListener('change', () => void show());
 matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
   charts.cumulative.restyle();
   charts.daily.restyle();

@@ -31,6 +31,8 @@ export interface RepoRow {
   error: RowError | null;
   /** Where the error comes from: the ref's own item, or the wildcard (`owner/*`) that found it. */
   errorFrom: 'own' | 'wildcard' | null;
+  /** What the last collection said to act on (a cut listing), the wildcard's for a repository found behind one. */
+  warnings: string[];
   paused: boolean;
 }
 
@@ -56,6 +58,7 @@ export function buildRows(rows: readonly DashboardRow[]): RepoRow[] {
     lastSuccess: row.last_success_at,
     error: row.error,
     errorFrom: row.error ? (row.error.wildcard ? 'wildcard' : 'own') : null,
+    warnings: row.warnings ?? [],
     paused: !row.enabled,
   }));
 }
@@ -123,7 +126,7 @@ export const AUTO_CHART_COUNT = 5;
 
 /**
  * The repositories the charts show: the chosen ones that are on screen; when none is, the busiest shown ones over
- * the range (pulls before Quay's actions), so a filter always changes the charts with it.
+ * the range (pulls before Quay's actions; a tie goes to the bigger total), so a filter always changes the charts with it.
  */
 export function chartedRefs(shown: readonly RepoRow[], chosen: readonly string[]): { refs: string[]; auto: boolean } {
   const visible = new Set(shown.map((row) => row.ref));
@@ -131,8 +134,20 @@ export function chartedRefs(shown: readonly RepoRow[], chosen: readonly string[]
   if (picked.length > 0) return { refs: picked, auto: false };
   const busiest = shown
     .filter((row) => row.hasData)
-    .sort((a, b) => (a.measure === b.measure ? 0 : a.measure === 'pulls' ? -1 : 1) || (b.rangeTotal ?? -1) - (a.rangeTotal ?? -1) || (a.ref < b.ref ? -1 : 1));
+    .sort((a, b) => (a.measure === b.measure ? 0 : a.measure === 'pulls' ? -1 : 1) || (b.rangeTotal ?? -1) - (a.rangeTotal ?? -1) || (b.total ?? -1) - (a.total ?? -1) || (a.ref < b.ref ? -1 : 1));
   return { refs: busiest.slice(0, AUTO_CHART_COUNT).map((row) => row.ref), auto: true };
+}
+
+/** What the charted rows count, for the charts' titles: `pulls`, `actions` (Quay alone), or both. */
+export function measureWords(rows: readonly Pick<RepoRow, 'measure'>[]): string {
+  const measures = new Set(rows.map((row) => row.measure));
+  if (measures.size === 2) return 'pulls and actions';
+  return measures.has('actions') ? 'actions' : 'pulls';
+}
+
+/** The warnings of the rows shown, each once (the repositories behind one wildcard share its warnings). */
+export function shownWarnings(rows: readonly Pick<RepoRow, 'warnings'>[]): string[] {
+  return [...new Set(rows.flatMap((row) => row.warnings))];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -221,9 +236,14 @@ export function toCsv(rows: readonly RepoRow[]): string {
     change_7d_percent: row.trend?.percent,
     in_range: row.rangeTotal,
     last_success_at: row.lastSuccess,
-    error: row.error ? `${row.error.kind}: ${row.error.message}` : null,
+    error: row.error ? `${row.error.kind}: ${errorText(row.error)}` : null,
   }));
   return csvText(records, CSV_HEADER);
+}
+
+/** An error's message without the kind it starts with (`transient: cannot resolve …`), which is said apart. */
+export function errorText(error: Pick<RowError, 'kind' | 'message'>): string {
+  return error.message.startsWith(`${error.kind}: `) ? error.message.slice(error.kind.length + 2) : error.message;
 }
 
 /** The Markdown of a repository's badge; Quay's badge counts actions and says so. */

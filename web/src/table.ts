@@ -2,31 +2,49 @@
 // a sparkline of the range, the chart checkbox and the badge button. Events are delegated to main.ts.
 import type { Axis } from './charts.ts';
 import { h, svg } from './dom.ts';
-import { formatBucket, formatNumber, formatPercent, formatSigned, formatTime, relativeTime } from './format.ts';
-import type { RepoRow } from './model.ts';
+import { formatBucket, formatNumber, formatPercent, formatSigned, formatTime, relativeTime, timeUntil } from './format.ts';
+import { type RepoRow, errorText } from './model.ts';
 import type { SortKey, ViewState } from './state.ts';
+
+/**
+ * Too narrow for every column (a phone, a small tablet): the name, total, 7 days and trend come first, the other
+ * columns follow, reached by scrolling the table. Wider screens fit the whole table (style.css).
+ */
+export const narrowLayout = matchMedia('(max-width: 52rem)');
 
 interface Column {
   key: SortKey | null;
   label: string;
   className?: string;
+  cell(row: RepoRow, context: CellContext): HTMLTableCellElement;
 }
 
+interface CellContext {
+  charted: boolean;
+  axis: Axis;
+  now: number;
+}
+
+const DESKTOP_ORDER = ['chart', 'registry', 'name', 'total', 'd1', 'd7', 'd30', 'trend', 'range', 'success', 'status', 'badge'] as const;
+const NARROW_ORDER = ['name', 'total', 'd7', 'trend', 'chart', 'd1', 'd30', 'range', 'registry', 'success', 'status', 'badge'] as const;
+type ColumnId = (typeof DESKTOP_ORDER)[number];
+
 function columns(rangeLabel: string): Column[] {
-  return [
-    { key: null, label: 'Chart', className: 'col-select' },
-    { key: 'registry', label: 'Registry' },
-    { key: 'name', label: 'Repository' },
-    { key: 'total', label: 'Total', className: 'num' },
-    { key: 'd1', label: 'Today', className: 'num' },
-    { key: 'd7', label: '7 days', className: 'num' },
-    { key: 'd30', label: '30 days', className: 'num' },
-    { key: 'trend', label: 'Trend 7d', className: 'num' },
-    { key: 'range', label: rangeLabel, className: 'col-spark' },
-    { key: 'success', label: 'Last success' },
-    { key: 'status', label: 'Status' },
-    { key: null, label: 'Badge' },
-  ];
+  const all: Record<ColumnId, Column> = {
+    chart: { key: null, label: 'Chart', className: 'col-select', cell: chartCell },
+    registry: { key: 'registry', label: 'Registry', className: 'col-registry', cell: (row) => h('td', { class: 'registry col-registry' }, row.registry) },
+    name: { key: 'name', label: 'Repository', className: 'col-repo', cell: repoCell },
+    total: { key: 'total', label: 'Total', className: 'num', cell: (row) => numberCell(row.total, false) },
+    d1: { key: 'd1', label: 'Today', className: 'num', cell: (row) => numberCell(row.d1, row.measure === 'actions') },
+    d7: { key: 'd7', label: '7 days', className: 'num', cell: (row) => numberCell(row.d7, row.measure === 'actions') },
+    d30: { key: 'd30', label: '30 days', className: 'num', cell: (row) => numberCell(row.d30, row.measure === 'actions') },
+    trend: { key: 'trend', label: 'Trend 7d', className: 'num', cell: trendCell },
+    range: { key: 'range', label: rangeLabel, className: 'col-spark', cell: sparkCell },
+    success: { key: 'success', label: 'Last success', cell: successCell },
+    status: { key: 'status', label: 'Status', cell: statusCell },
+    badge: { key: null, label: 'Badge', cell: badgeCell },
+  };
+  return (narrowLayout.matches ? NARROW_ORDER : DESKTOP_ORDER).map((id) => all[id]);
 }
 
 export function renderHead(thead: HTMLTableSectionElement, state: Pick<ViewState, 'sort' | 'dir'>, rangeLabel: string): void {
@@ -52,48 +70,64 @@ export function renderHead(thead: HTMLTableSectionElement, state: Pick<ViewState
 }
 
 export function renderBody(tbody: HTMLTableSectionElement, rows: readonly RepoRow[], charted: ReadonlySet<string>, axis: Axis, now: number): void {
-  tbody.replaceChildren(...rows.map((row) => renderRow(row, charted.has(row.ref), axis, now)));
-}
-
-function renderRow(row: RepoRow, charted: boolean, axis: Axis, now: number): HTMLTableRowElement {
-  const actions = row.measure === 'actions';
-  const wildcard = row.name.endsWith('/*');
-  return h(
-    'tr',
-    { 'data-ref': row.ref, class: row.error ? 'has-error' : undefined },
-    h(
-      'td',
-      { class: 'col-select' },
-      h('input', { type: 'checkbox', class: 'chart-toggle', 'data-ref': row.ref, 'aria-label': `Show ${row.ref} in the charts`, checked: charted, disabled: !row.hasData }),
-    ),
-    h('td', { class: 'registry' }, row.registry),
-    h(
-      'th',
-      { scope: 'row', class: 'repo' },
-      h('span', { class: 'repo-name' }, row.name),
-      row.label ? h('span', { class: 'repo-label' }, row.label) : null,
-      actions ? h('span', { class: 'tag', title: 'Quay counts every repository action, not only pulls' }, 'actions') : null,
-    ),
-    numberCell(row.total, false),
-    numberCell(row.d1, actions),
-    numberCell(row.d7, actions),
-    numberCell(row.d30, actions),
-    trendCell(row),
-    h('td', { class: 'col-spark' }, sparkline(row, axis), h('span', { class: 'spark-total' }, row.rangeTotal === null ? '—' : formatNumber(row.rangeTotal))),
-    h('td', { class: 'success' }, row.lastSuccess ? h('time', { datetime: row.lastSuccess, title: formatTime(row.lastSuccess) }, relativeTime(row.lastSuccess, now)) : '—'),
-    statusCell(row),
-    h(
-      'td',
-      { class: 'badge' },
-      row.hasData && !wildcard
-        ? h('button', { type: 'button', class: 'copy-badge', 'data-ref': row.ref, 'aria-label': `Copy the badge Markdown of ${row.ref}` }, 'Copy')
-        : null,
-    ),
+  const shown = columns('');
+  tbody.replaceChildren(
+    ...rows.map((row) => {
+      const context = { charted: charted.has(row.ref), axis, now };
+      return h('tr', { 'data-ref': row.ref, class: row.error ? 'has-error' : undefined }, ...shown.map((column) => column.cell(row, context)));
+    }),
   );
 }
 
+function chartCell(row: RepoRow, { charted }: CellContext): HTMLTableCellElement {
+  return h(
+    'td',
+    { class: 'col-select' },
+    h('input', { type: 'checkbox', class: 'chart-toggle', 'data-ref': row.ref, 'aria-label': `Show ${row.ref} in the charts`, checked: charted, disabled: !row.hasData }),
+  );
+}
+
+function repoCell(row: RepoRow): HTMLTableCellElement {
+  return h(
+    'th',
+    { scope: 'row', class: 'repo' },
+    // Where the registry column is left out (style.css), the name says where it lives.
+    h('span', { class: 'repo-registry', 'aria-hidden': 'true' }, row.registry),
+    h('span', { class: 'repo-name' }, breakable(row.name)),
+    row.label ? h('span', { class: 'repo-label' }, row.label) : null,
+    row.measure === 'actions' ? h('span', { class: 'tag', title: 'Quay counts every repository action, not only pulls' }, 'actions') : null,
+  );
+}
+
+/** A long name may wrap after its slashes, dashes and dots (a <wbr> there), never inside a word. */
+function breakable(name: string): DocumentFragment {
+  const fragment = document.createDocumentFragment();
+  for (const part of name.split(/(?<=[/\-_.])/)) fragment.append(part, h('wbr'));
+  fragment.lastChild?.remove();
+  return fragment;
+}
+
+function sparkCell(row: RepoRow, { axis }: CellContext): HTMLTableCellElement {
+  return h('td', { class: 'col-spark' }, sparkline(row, axis), h('span', { class: 'spark-total' }, row.rangeTotal === null ? '—' : formatNumber(row.rangeTotal)));
+}
+
+function successCell(row: RepoRow, { now }: CellContext): HTMLTableCellElement {
+  return h('td', { class: 'success' }, row.lastSuccess ? h('time', { datetime: row.lastSuccess, title: formatTime(row.lastSuccess) }, relativeTime(row.lastSuccess, now)) : '—');
+}
+
+function badgeCell(row: RepoRow): HTMLTableCellElement {
+  return h(
+    'td',
+    { class: 'badge' },
+    row.hasData && !row.name.endsWith('/*')
+      ? h('button', { type: 'button', class: 'copy-badge', 'data-ref': row.ref, 'aria-label': `Copy the badge Markdown of ${row.ref}` }, 'Copy')
+      : null,
+  );
+}
+
+/** Quay's row says `actions` under its name; its cells say it on hover, so the unit does not widen every column. */
 function numberCell(value: number | null, actions: boolean): HTMLTableCellElement {
-  return h('td', { class: 'num' }, formatNumber(value), value !== null && actions ? h('span', { class: 'unit' }, ' actions') : null);
+  return h('td', { class: 'num', title: value !== null && actions ? `${formatNumber(value)} actions` : undefined }, formatNumber(value));
 }
 
 function trendCell(row: RepoRow): HTMLTableCellElement {
@@ -114,28 +148,27 @@ function trendCell(row: RepoRow): HTMLTableCellElement {
   return td;
 }
 
-function statusCell(row: RepoRow): HTMLTableCellElement {
+function statusCell(row: RepoRow, { now }: CellContext): HTMLTableCellElement {
   if (row.error) {
     // A repository found behind `owner/*` shows the failure recorded on that wildcard, and names it.
     const wildcard = row.errorFrom === 'wildcard' ? row.error.wildcard : undefined;
     const via = wildcard ? ` (on ${wildcard})` : '';
+    const { retryAt } = row.error;
+    const until = retryAt === undefined ? undefined : timeUntil(retryAt, now);
     return h(
       'td',
-      { class: 'status error', 'data-error': row.error.message, 'data-wildcard': wildcard },
+      { class: 'status error', 'data-error': row.error.message, 'data-wildcard': wildcard, 'data-retry-at': retryAt },
       h('span', { class: 'error-marker', 'aria-hidden': 'true' }, '⚠'),
       ' ',
       h('span', { class: 'error-kind' }, `${row.error.kind.replaceAll('_', ' ')}${via}`),
-      h('span', { class: 'error-text', title: `${row.error.message} · ${formatTime(row.error.at)}` }, withoutKind(row.error.message, row.error.kind)),
+      h('span', { class: 'error-text', title: `${row.error.message} · ${formatTime(row.error.at)}` }, errorText(row.error)),
+      retryAt === undefined ? null : h('time', { class: 'error-retry', datetime: retryAt, title: formatTime(retryAt) }, until === 'now' ? 'next try due now' : `next try ${until}`),
     );
   }
-  if (row.paused) return h('td', { class: 'status paused' }, 'paused');
-  if (!row.hasData) return h('td', { class: 'status waiting' }, 'no reading yet');
+  const warnings = row.name.endsWith('/*') && row.warnings.length > 0 ? h('span', { class: 'row-warnings' }, row.warnings.join(' ')) : null;
+  if (row.paused) return h('td', { class: 'status paused' }, 'paused', warnings);
+  if (!row.hasData) return h('td', { class: 'status waiting' }, 'no reading yet', warnings);
   return h('td', { class: 'status ok' }, 'OK');
-}
-
-/** Recorded messages start with their kind, which the cell already shows. */
-function withoutKind(message: string, kind: string): string {
-  return message.startsWith(`${kind}: `) ? message.slice(kind.length + 2) : message;
 }
 
 const SPARK_WIDTH = 100;

@@ -1,4 +1,5 @@
-// Compact pull counts ("1.2k", "3.4M") for badges and the dashboard, in the shields.io download-count convention.
+// Compact pull counts ("1.2k", "3.4M"), in the shields.io download-count convention: the one compact form, for the
+// badges and for the dashboard's axes and narrow cards (web/src/format.ts), so a badge and the page never disagree.
 
 /**
  * SI prefixes as shields.io writes download counts (`metric` in badges/shields services/text-formatters.js):

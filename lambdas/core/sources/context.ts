@@ -10,6 +10,8 @@ export interface Collected {
   expand?: string[];
   /** Something the user should know although the collection succeeded (e.g. a cut listing). */
   warnings?: string[];
+  /** Reads one repository's tag count (Docker Hub), through the same pacer; collect asks only for counts that are due. */
+  readTagCount?: (path: string) => Promise<number>;
 }
 
 /** Reads one registry; each source owns what its registry needs kept between calls (pacer, token). */

@@ -66,13 +66,21 @@ export interface GhcrListingPage {
   names: string[];
   /** Whether the page links to a following page. */
   hasNext: boolean;
+  /** Package links to other owners' packages: a page of only these is not this owner's listing. */
+  otherOwners: number;
+  /** Whether the page shows GitHub's "no packages" notice (its blank-slate box). */
+  saysEmpty: boolean;
 }
+
+/** GitHub's empty-state box ("No packages published"); an empty listing without it is a page this parser does not know. */
+const EMPTY_NOTICE = /\bclass\s*=\s*["']?[^"'>]{0,200}\bblankslate\b/i;
 
 /** Reads one listing page: the owner's package links (any of GitHub's three link forms) and whether a next page exists. */
 export function parseGhcrListing(html: string, owner: string): GhcrListingPage {
   const page = stripComments(html);
   const names = new Set<string>();
   let hasNext = false;
+  let otherOwners = 0;
   const anchor = /<a(?=[\s/>])/gi;
   for (let match = anchor.exec(page); match; match = anchor.exec(page)) {
     const tag = readStartTag(page, match.index + '<a'.length);
@@ -81,10 +89,11 @@ export function parseGhcrListing(html: string, owner: string): GhcrListingPage {
     // Resuming after the tag keeps the scan linear and never reads a quoted value as markup.
     anchor.lastIndex = tag.end;
     if ((tag.attributes.get('rel') ?? '').toLowerCase().split(/[\t\n\f\r ]+/).includes('next')) hasNext = true;
-    const name = packageNameFromHref(tag.attributes.get('href'), owner);
-    if (name !== undefined) names.add(name);
+    const link = packageLink(tag.attributes.get('href'));
+    if (link && link.owner.toLowerCase() !== owner.toLowerCase()) otherOwners++;
+    else if (link?.name !== undefined) names.add(link.name);
   }
-  return { names: [...names], hasNext };
+  return { names: [...names], hasNext, otherOwners, saysEmpty: EMPTY_NOTICE.test(page) };
 }
 
 /** GHCR's github.com pages, scraped politely: every request waits its turn with the pacer (GHCR_REQUEST_GAP apart). */
@@ -166,6 +175,15 @@ export class GhcrSource implements Source {
     const names = new Set<string>();
     for (let page = 1; ; page++) {
       const listing = parseGhcrListing(response.body, owner);
+      if (page === 1 && listing.names.length === 0) {
+        // An owner with no packages gets GitHub's notice; a page with neither links nor notice is one this reader
+        // does not know, and reading it as "no packages" would make owner/* track nothing without a word.
+        if (listing.otherOwners > 0) {
+          throw formatChanged(response.url, `the listing of ${owner} links only to other owners' packages (${listing.otherOwners} links); the listing markup may have changed`);
+        }
+        if (!listing.saysEmpty) throw formatChanged(response.url, `the listing of ${owner} has no package links and no "no packages" notice; the listing markup may have changed`);
+        return [];
+      }
       const known = names.size;
       for (const name of listing.names) names.add(name);
       if (!listing.hasNext) return [...names];
@@ -265,18 +283,20 @@ function readStartTag(html: string, from: number): StartTag | undefined {
 /** `/orgs|users/{owner}/packages/container/package/{name}` and `/{owner}/{repo}/pkgs/container/{name}`. */
 const PACKAGE_LINK = /^\/(?:(?:orgs|users)\/([^/?#]+)\/packages\/container\/package|([^/?#]+)\/[^/?#]+\/pkgs\/container)\/([^/?#]+)(?:[?#]|$)/;
 
-/** The decoded package name a link points to, when it is a package of `owner`. */
-function packageNameFromHref(href: string | undefined, owner: string): string | undefined {
+/**
+ * The owner a package link points under (GitHub prints the registered casing, `Acme-Labs`, while refs are lowercase)
+ * and the decoded package name, absent when it is not a plain package name.
+ */
+function packageLink(href: string | undefined): { owner: string; name?: string } | undefined {
   if (!href) return undefined;
   const match = PACKAGE_LINK.exec(href);
   if (!match) return undefined;
-  // GitHub prints the owner's registered casing (`Acme-Labs`) while refs are lowercase.
-  if ((match[1] ?? match[2])!.toLowerCase() !== owner.toLowerCase()) return undefined;
+  const owner = (match[1] ?? match[2])!;
   let name: string;
   try {
     name = decodeURIComponent(match[3]!);
   } catch {
-    return undefined;
+    return { owner };
   }
-  return name.split('/').every((segment) => NAME_SEGMENT.test(segment)) ? name : undefined;
+  return name.split('/').every((segment) => NAME_SEGMENT.test(segment)) ? { owner, name } : { owner };
 }

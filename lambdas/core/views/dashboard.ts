@@ -16,6 +16,8 @@ export interface RowError {
   message: string;
   at: string;
   wildcard?: string;
+  /** When the next attempt is due (ISO-8601), when one is scheduled. */
+  retryAt?: string;
 }
 
 export interface DashboardRow {
@@ -42,12 +44,21 @@ export interface DashboardRow {
   in_range: number | null;
   last_success_at: string | null;
   error: RowError | null;
+  /**
+   * What the last successful collection said a person should know (a listing cut at the anonymous cap, malformed
+   * rows): the item's own, or the wildcard's that found the repository. Absent when nothing.
+   */
+  warnings?: string[];
   /** Per bucket of the axis; `null` before tracking began. */
   daily: (number | null)[];
   cumulative: (number | null)[];
 }
 
+/** Where pullwatch runs: the empty state tells how to add a repository there. */
+export type RunMode = 'local' | 'aws';
+
 export interface DashboardAnswer {
+  mode: RunMode;
   today: string;
   range: Range;
   interval: 'day' | 'hour';
@@ -62,10 +73,11 @@ export interface DashboardInput {
   series: Pick<SeriesStore, 'daily' | 'samples'>;
   now: Date;
   range: Range;
+  mode: RunMode;
 }
 
 /** 7d and 30d come from the read model alone; longer ranges, and hours, read the series store. */
-export async function dashboardView({ views, repos, series, now, range }: DashboardInput): Promise<DashboardAnswer> {
+export async function dashboardView({ views, repos, series, now, range, mode }: DashboardInput): Promise<DashboardAnswer> {
   const today = dayOf(now.toISOString());
   const sources = { views, series };
   const firstAt = earliestReading(views);
@@ -97,7 +109,7 @@ export async function dashboardView({ views, repos, series, now, range }: Dashbo
     };
   }
   const historyByKey = new Map(histories.map((history) => [history.key, history]));
-  return { today, range, interval: hourly ? 'hour' : 'day', buckets, repositories: dashboardRows(views, repos, today, buckets.length, (view) => seriesOf(historyByKey.get(view.key))) };
+  return { mode, today, range, interval: hourly ? 'hour' : 'day', buckets, repositories: dashboardRows(views, repos, today, buckets.length, (view) => seriesOf(historyByKey.get(view.key))) };
 }
 
 function dashboardRows(
@@ -141,6 +153,7 @@ function dashboardRows(
       // A sample exists only after a successful read, so collected_at is a last success too (Quay's is a stats day).
       last_success_at: item?.lastSuccessAt ?? wildcard?.lastSuccessAt ?? (measure === 'pulls' ? view.latest.collectedAt : null),
       error: item ? rowError(item.lastError) : wildcardError(view.key, wildcard),
+      ...warningsOf(item ?? wildcard),
       daily,
       cumulative,
     };
@@ -176,6 +189,7 @@ function dashboardRows(
       in_range: null,
       last_success_at: item.lastSuccessAt ?? null,
       error: rowError(item.lastError),
+      ...warningsOf(item),
       daily: Array.from({ length: width }, () => null),
       cumulative: Array.from({ length: width }, () => null),
     });
@@ -219,7 +233,11 @@ function wildcardError(ref: string, wildcard: TrackedRepo | undefined): RowError
 }
 
 function rowError(error: RecordedError | undefined): RowError | null {
-  return error ? { kind: error.kind, message: error.message, at: error.at } : null;
+  return error ? { kind: error.kind, message: error.message, at: error.at, ...(error.retryAt !== undefined && { retryAt: error.retryAt }) } : null;
+}
+
+function warningsOf(item: TrackedRepo | undefined): Pick<DashboardRow, 'warnings'> {
+  return item?.warnings?.length ? { warnings: [...item.warnings] } : {};
 }
 
 function sumKnown(values: readonly (number | null)[]): number | null {

@@ -2,39 +2,61 @@
 import { sortByMovement } from '../history.ts';
 import { labelFor, measureOf } from '../measures.ts';
 import type { SeriesStore, TrackedRepo } from '../ports.ts';
-import { type SeriesView, figuresOn, lifetimeTotal } from '../read-model.ts';
+import { addDays, dayOf, isoSeconds } from '../days.ts';
+import { FIGURE_DAYS, type SeriesView, figuresOn, foldSamples, lifetimeTotal, viewSamples } from '../read-model.ts';
 import { tryParseRef } from '../refs.ts';
 import { badgeColor, type BadgeWindow } from '../render/badge.ts';
 import { compactNumber } from '../render/numbers.ts';
 import type { PrometheusInput } from '../render/prometheus.ts';
 import { type SeriesFilter, seriesKey } from '../samples.ts';
-import { matchingViews, readModelCovers } from './series.ts';
+import { groupBySeries, matchingViews, readModelCovers } from './series.ts';
 
 export const SUMMARY_COLUMNS = [
-  'registry', 'name', 'measure', 'pull_count', 'star_count', 'last_updated', 'collected_at', 'first_seen_at',
+  'registry', 'name', 'measure', 'pull_count', 'tag_count', 'star_count', 'last_updated', 'collected_at', 'first_seen_at',
   'pulls_1d', 'pulls_yesterday', 'pulls_7d', 'pulls_30d',
 ] as const;
 
 /** `/api/summary`: one row per series, sorted by series key; windows end today (UTC), `1d` being today so far. */
 export function summaryRows(views: readonly SeriesView[], filter: SeriesFilter, today: string) {
-  return sortedByKey(matchingViews(views, filter)).map((view) => {
-    const figures = figuresOn(view, today);
-    const measure = measureOf(view);
-    return {
-      registry: view.registry,
-      name: view.repo,
-      measure,
-      pull_count: lifetimeTotal(view),
-      star_count: view.latest.starCount ?? null,
-      last_updated: view.latest.lastUpdated ?? null,
-      collected_at: view.latest.collectedAt,
-      first_seen_at: view.first.at,
-      pulls_1d: figures.pulls_1d,
-      pulls_yesterday: figures.pulls_yesterday,
-      pulls_7d: figures.pulls_7d,
-      pulls_30d: figures.pulls_30d,
-    };
+  return sortedByKey(matchingViews(views, filter)).map((view) => summaryRow(view, today));
+}
+
+/**
+ * `/api/summary?date=`: each series as it stood at the end of `date`: its last reading of that day or before, and the
+ * windows ending that day. From the read model's kept days when they reach back far enough, else the series store.
+ * A series first seen after `date` has no row. The tag count is the latest known: tag counts are not kept per day.
+ */
+export async function summaryRowsOn(views: readonly SeriesView[], series: Pick<SeriesStore, 'daily'>, filter: SeriesFilter, date: string, today: string) {
+  const from = addDays(date, -FIGURE_DAYS);
+  const matching = new Map(matchingViews(views, filter).map((view) => [view.key, view]));
+  const samples = readModelCovers(from, today, date) ? [...matching.values()].flatMap(viewSamples) : await series.daily(from, date, filter);
+  const past = groupBySeries(samples.filter((sample) => dayOf(sample.collectedAt) <= date)).flatMap((history) => {
+    const view = matching.get(history.key);
+    if (!view || history.samples.length === 0) return [];
+    const then = foldSamples(undefined, history.samples).view;
+    return [{ ...then, first: view.first, ...(view.tags && { tags: view.tags }) }];
   });
+  return sortedByKey(past).map((view) => summaryRow(view, date));
+}
+
+function summaryRow(view: SeriesView, day: string) {
+  const figures = figuresOn(view, day);
+  return {
+    registry: view.registry,
+    name: view.repo,
+    measure: measureOf(view),
+    pull_count: lifetimeTotal(view),
+    // registry-stats v1's field: Docker Hub's count of tags; other registries publish none.
+    tag_count: view.tags?.count ?? null,
+    star_count: view.latest.starCount ?? null,
+    last_updated: view.latest.lastUpdated ?? null,
+    collected_at: isoSeconds(view.latest.collectedAt),
+    first_seen_at: isoSeconds(view.first.at),
+    pulls_1d: figures.pulls_1d,
+    pulls_yesterday: figures.pulls_yesterday,
+    pulls_7d: figures.pulls_7d,
+    pulls_30d: figures.pulls_30d,
+  };
 }
 
 export const TREND_COLUMNS = [
@@ -85,13 +107,21 @@ export function badgeOf(view: SeriesView | undefined, window: BadgeWindowName, t
   };
 }
 
-/** What `/api/metrics` renders: each series' latest reading and each tracked ref's last outcome. */
-export function metricsInput(views: readonly SeriesView[], repos: readonly TrackedRepo[]): PrometheusInput {
+/** What `/api/metrics` renders: each series' latest reading, windows and tag count, and each tracked ref's last outcome. */
+export function metricsInput(views: readonly SeriesView[], repos: readonly TrackedRepo[], today: string, pollMinutes?: number): PrometheusInput {
   const refs = repos.flatMap((repo) => {
     const parsed = tryParseRef(repo.ref);
     return parsed.ok ? [{ ref: repo.ref, registry: parsed.ref.registry, ...(repo.lastSuccessAt && { lastSuccessAt: repo.lastSuccessAt }), ...(repo.lastError && { lastError: repo.lastError }) }] : [];
   });
-  return { samples: sortedByKey(views).map((view) => view.latest), refs };
+  const samples = sortedByKey(views).map((view) => {
+    const figures = figuresOn(view, today);
+    return {
+      ...view.latest,
+      windows: { '1d': figures.pulls_1d, '7d': figures.pulls_7d, '30d': figures.pulls_30d },
+      ...(view.tags && { tagCount: view.tags.count }),
+    };
+  });
+  return { samples, refs, ...(pollMinutes !== undefined && { pollSeconds: Math.round(pollMinutes * 60) }) };
 }
 
 export interface SnapshotRow {
@@ -118,7 +148,7 @@ export async function snapshotRows(views: readonly SeriesView[], series: Pick<Se
       })
     : await series.daily(date, date, filter);
   return samples.map((sample) => ({
-    timestamp: sample.collectedAt,
+    timestamp: isoSeconds(sample.collectedAt),
     registry: sample.registry,
     repo: sample.repo,
     pull_count: sample.pullCount,

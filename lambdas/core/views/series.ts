@@ -1,5 +1,5 @@
 // History views: daily pulls and cumulative counts per day or hour, per repository (ref) or summed by name.
-import { DAY_MS, HOUR_MS, addDays } from '../days.ts';
+import { DAY_MS, HOUR_MS, addDays, isoSeconds } from '../days.ts';
 import { type DeltaPoint, type Reading, dailyCumulative, dailyDeltas, intervalCumulative, intervalDeltas } from '../history.ts';
 import { type Measure, measureOf } from '../measures.ts';
 import type { SeriesStore } from '../ports.ts';
@@ -100,17 +100,17 @@ export function dailyRows(histories: readonly SeriesHistory[], days: readonly st
         continue;
       }
       rows.set(key, {
-        timestamp: `${point.day}T00:00:00.000Z`,
+        timestamp: `${point.day}T00:00:00Z`,
         ...(by === 'ref' && { registry: history.registry }),
         repo: history.name,
         daily_pulls: point.delta,
         ...(point.firstSeen && { first_seen: true as const }),
-        ...(point.firstSeen && by === 'ref' && history.first && { first_seen_at: history.first.at }),
+        ...(point.firstSeen && by === 'ref' && history.first && { first_seen_at: isoSeconds(history.first.at) }),
         ...(history.measure === 'actions' && { measure: 'actions' as const }),
       });
     }
   }
-  return sortRows([...rows.values()]);
+  return [...rows.values()].sort(byRepoThenTime);
 }
 
 export interface CumulativeRow {
@@ -127,10 +127,10 @@ export function cumulativeRows(histories: readonly SeriesHistory[], days: readon
   for (const history of histories) {
     for (const point of dailyCumulative(history.samples, days)) {
       if (point.count === null) continue;
-      addCumulative(rows, history, by, `${point.day}T00:00:00.000Z`, point.count);
+      addCumulative(rows, history, by, `${point.day}T00:00:00Z`, point.count);
     }
   }
-  return sortRows([...rows.values()]);
+  return [...rows.values()].sort(byTimeThenRepo);
 }
 
 /** Whole UTC hours from the one `from` falls in to the one `to` falls in. */
@@ -152,10 +152,10 @@ export function hourlyRows(histories: readonly SeriesHistory[], buckets: readonl
   const rows = new Map<string, CumulativeRow>();
   for (const history of histories) {
     for (const point of intervalCumulative(history.samples, buckets)) {
-      if (point.count !== null) addCumulative(rows, history, by, point.start, point.count);
+      if (point.count !== null) addCumulative(rows, history, by, isoSeconds(point.start), point.count);
     }
   }
-  return sortRows([...rows.values()]);
+  return [...rows.values()].sort(byTimeThenRepo);
 }
 
 /** Per hour: the count at its end and the pulls within it, `null` before tracking began. */
@@ -186,7 +186,15 @@ function groupKey(history: SeriesHistory, by: Grouping): string {
   return by === 'ref' ? history.key : `${history.name}\u0000${history.measure}`;
 }
 
-function sortRows<T extends { timestamp: string; repo: string; registry?: string }>(rows: T[]): T[] {
-  return rows.sort((a, b) => a.repo.localeCompare(b.repo) || (a.registry ?? '').localeCompare(b.registry ?? '') || a.timestamp.localeCompare(b.timestamp));
+type Row = { timestamp: string; repo: string; registry?: string };
+
+/** Daily pulls: each repository's days together. */
+function byRepoThenTime(a: Row, b: Row): number {
+  return a.repo.localeCompare(b.repo) || (a.registry ?? '').localeCompare(b.registry ?? '') || a.timestamp.localeCompare(b.timestamp);
+}
+
+/** Cumulative counts in registry-stats v1's order: by time, then repository. */
+function byTimeThenRepo(a: Row, b: Row): number {
+  return a.timestamp.localeCompare(b.timestamp) || a.repo.localeCompare(b.repo) || (a.registry ?? '').localeCompare(b.registry ?? '');
 }
 

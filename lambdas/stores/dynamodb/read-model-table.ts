@@ -37,8 +37,9 @@ export class DynamoReadModel implements ReadModel {
       if (group) group.push(sample);
       else bySeries.set(seriesKey(sample), [sample]);
     }
-    const outcomes = await mapInParallel([...bySeries], ([key, group]) => this.fold(key, group));
-    return { drops: outcomes.flatMap((outcome) => (outcome.drop ? [outcome.drop] : [])) };
+    const outcomes = await mapInParallel([...bySeries], async ([key, group]) => ({ key, ...(await this.fold(key, group)) }));
+    const tagCountsDue = outcomes.filter((outcome) => outcome.tagCountDue).map((outcome) => outcome.key);
+    return { drops: outcomes.flatMap((outcome) => (outcome.drop ? [outcome.drop] : [])), ...(tagCountsDue.length > 0 && { tagCountsDue }) };
   }
 
   async touch(): Promise<void> {
@@ -65,13 +66,14 @@ export class DynamoReadModel implements ReadModel {
   }
 
   /** Read, fold, write back under the version read; another writer in between makes it read and fold again. */
-  private async fold(key: string, samples: readonly Sample[]): Promise<{ drop?: WriteReport['drops'][number] }> {
+  private async fold(key: string, samples: readonly Sample[]): Promise<{ drop?: WriteReport['drops'][number]; tagCountDue?: true }> {
     for (let attempt = 0; ; attempt++) {
       const { Item: stored } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: VIEW_PARTITION, [SK]: key }, ConsistentRead: true }));
       await this.hooks.afterRead?.(key);
       const before = stored ? fromItem(stored) : undefined;
       const folded = foldSamples(before, samples);
-      if (!folded.changed) return {};
+      const due = folded.tagCountDue && { tagCountDue: true as const };
+      if (!folded.changed) return { ...due };
       try {
         await this.client.send(
           new PutCommand({
@@ -81,7 +83,7 @@ export class DynamoReadModel implements ReadModel {
             ...(before ? { ExpressionAttributeValues: { ':version': before.version } } : { ExpressionAttributeNames: { '#pk': PK } }),
           }),
         );
-        return folded.drop ? { drop: folded.drop } : {};
+        return { ...(folded.drop && { drop: folded.drop }), ...due };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException) || attempt >= CONFLICT_RETRIES) throw error;
         // Jittered, so writers that collided once do not collide again in step.

@@ -37,6 +37,10 @@ export class DynamoRepoList implements EditableRepoList {
     return this.updateTracked(ref, 'SET enabled = :enabled', { ':enabled': enabled });
   }
 
+  setLabel(ref: string, label: string | undefined): Promise<boolean> {
+    return label === undefined ? this.updateTracked(ref, 'REMOVE #label') : this.updateTracked(ref, 'SET #label = :label', { ':label': label });
+  }
+
   async remove(ref: string): Promise<boolean> {
     return ifTracked(
       this.client.send(
@@ -50,8 +54,9 @@ export class DynamoRepoList implements EditableRepoList {
     );
   }
 
-  async recordSuccess(ref: string, at: string): Promise<void> {
-    await this.updateTracked(ref, 'SET last_success_at = :at REMOVE last_error', { ':at': at });
+  async recordSuccess(ref: string, at: string, warnings?: readonly string[]): Promise<void> {
+    if (warnings?.length) await this.updateTracked(ref, 'SET last_success_at = :at, warnings = :warnings REMOVE last_error', { ':at': at, ':warnings': [...warnings] });
+    else await this.updateTracked(ref, 'SET last_success_at = :at REMOVE last_error, warnings', { ':at': at });
   }
 
   async recordError(ref: string, error: RecordedError): Promise<void> {
@@ -59,7 +64,7 @@ export class DynamoRepoList implements EditableRepoList {
   }
 
   /** Updates a tracked item only: false when the ref is not (or no longer) tracked, never a new item. */
-  private updateTracked(ref: string, updateExpression: string, values: Record<string, unknown>): Promise<boolean> {
+  private updateTracked(ref: string, updateExpression: string, values?: Record<string, unknown>): Promise<boolean> {
     return ifTracked(
       this.client.send(
         new UpdateCommand({
@@ -67,8 +72,9 @@ export class DynamoRepoList implements EditableRepoList {
           Key: { [REPOS_PARTITION_KEY]: ref },
           UpdateExpression: updateExpression,
           ConditionExpression: 'attribute_exists(#ref)',
-          ExpressionAttributeNames: { '#ref': REPOS_PARTITION_KEY },
-          ExpressionAttributeValues: values,
+          // `#label` stands for `label` wherever an expression names it (the names given must all be used).
+          ExpressionAttributeNames: { '#ref': REPOS_PARTITION_KEY, ...(updateExpression.includes('#label') && { '#label': 'label' }) },
+          ...(values && { ExpressionAttributeValues: values }),
         }),
       ),
     );
@@ -98,5 +104,6 @@ function toTrackedRepo(item: Record<string, unknown>): TrackedRepo {
     ...(!Number.isNaN(lastSuccessMs) && { lastSuccessAt: new Date(lastSuccessMs).toISOString() }),
     ...(lastError && typeof lastError === 'object' && { lastError }),
     ...(discovery && { discovery }),
+    ...(Array.isArray(item.warnings) && item.warnings.length > 0 && { warnings: item.warnings.map(String) }),
   };
 }

@@ -41,6 +41,10 @@ describe('compactNumber', () => {
     [1_000_000, '1M'],
     [1_234_567, '1.2M'],
     [2_147_483_647, '2.1G'],
+    // The badges and the dashboard's axes and cards write the same: 9.9G next to 10G, never 10B.
+    [9_900_000_000, '9.9G'],
+    [10_000_000_000, '10G'],
+    [12_174_412_037, '12G'],
     [999_999_999_999, '1T'],
     [1.5e15, '1.5P'],
     [Number.MAX_SAFE_INTEGER, '9P'],

@@ -22,6 +22,11 @@ function parseExposition(text: string): { help: Map<string, string>; types: Map<
       (comment[1] === 'HELP' ? help : types).set(comment[2]!, comment[3]!);
       continue;
     }
+    const bare = /^([a-zA-Z_:][a-zA-Z0-9_:]*) (-?\d+)$/.exec(line);
+    if (bare) {
+      samples.push({ name: bare[1]!, labels: {}, value: bare[2]! });
+      continue;
+    }
     const head = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{/.exec(line);
     if (!head) throw new Error(`unreadable line ${JSON.stringify(line)}`);
     const labels: Record<string, string> = {};
@@ -56,10 +61,11 @@ const EXAMPLE: PrometheusInput = {
   samples: [
     { registry: 'quay', repo: 'ns/app', pullCount: 12, measure: 'daily_actions' },
     { registry: 'ghcr', repo: 'o/nested/p', pullCount: 176_180 },
-    { registry: 'dockerhub', repo: 'library/nginx', pullCount: Number.MAX_SAFE_INTEGER },
+    { registry: 'dockerhub', repo: 'library/nginx', pullCount: Number.MAX_SAFE_INTEGER, windows: { '1d': 0, '7d': 70, '30d': null }, tagCount: 9 },
     { registry: 'registry', repo: 'registry.example.com/team/app', pullCount: 3 },
     { registry: 'registry', repo: 'localhost:5000/app', pullCount: 0 },
   ],
+  pollSeconds: 3_600,
   refs: [
     { ref: 'dockerhub:library/nginx', registry: 'dockerhub', lastSuccessAt: '2026-07-01T10:00:00.900Z' },
     { ref: 'ghcr:o/*', registry: 'ghcr', lastSuccessAt: '2026-06-30T10:00:00Z', lastError: { kind: 'format_changed' } },
@@ -77,9 +83,18 @@ describe('prometheusText', () => {
         'pullwatch_image_pulls{registry="ghcr",owner="o",repo="nested/p"} 176180',
         'pullwatch_image_pulls{registry="registry",owner="localhost:5000",repo="app"} 0',
         'pullwatch_image_pulls{registry="registry",owner="registry.example.com/team",repo="app"} 3',
+        '# HELP pullwatch_image_pulls_window Pulls of a repository over the last 1, 7 or 30 UTC days, today included (window label); absent while none of those days is tracked.',
+        '# TYPE pullwatch_image_pulls_window gauge',
+        'pullwatch_image_pulls_window{registry="dockerhub",owner="library",repo="nginx",window="1d"} 0',
+        'pullwatch_image_pulls_window{registry="dockerhub",owner="library",repo="nginx",window="7d"} 70',
         '# HELP pullwatch_image_actions_daily Repository actions (pulls, pushes and other events) Quay counted on the UTC day of its newest daily figure; Quay reports no pull total.',
         '# TYPE pullwatch_image_actions_daily gauge',
         'pullwatch_image_actions_daily{registry="quay",owner="ns",repo="app"} 12',
+        '# HELP pullwatch_image_actions_window Repository actions Quay counted over the last 1, 7 or 30 UTC days (window label); Quay counts all actions, not only pulls.',
+        '# TYPE pullwatch_image_actions_window gauge',
+        '# HELP pullwatch_image_tags Tags of a repository as Docker Hub last reported them (read at most once a day); other registries publish none.',
+        '# TYPE pullwatch_image_tags gauge',
+        'pullwatch_image_tags{registry="dockerhub",owner="library",repo="nginx"} 9',
         '# HELP pullwatch_refs Tracked refs by the outcome of their last collection: ok, error, or never collected.',
         '# TYPE pullwatch_refs gauge',
         'pullwatch_refs{registry="dockerhub",state="error"} 0',
@@ -98,6 +113,21 @@ describe('prometheusText', () => {
         '# TYPE pullwatch_ref_last_success_timestamp_seconds gauge',
         'pullwatch_ref_last_success_timestamp_seconds{registry="dockerhub",ref="dockerhub:library/nginx"} 1782900000',
         'pullwatch_ref_last_success_timestamp_seconds{registry="ghcr",ref="ghcr:o/*"} 1782813600',
+        '# HELP pullwatch_ref_failing A ref whose last collection failed, with the kind of failure; absent for refs that are fine.',
+        '# TYPE pullwatch_ref_failing gauge',
+        'pullwatch_ref_failing{registry="ghcr",ref="ghcr:o/*",kind="format_changed"} 1',
+        '# HELP pullwatch_source_up Per registry with tracked refs: 1 while at least one of its refs did not fail last, 0 when every one failed (the source is degraded).',
+        '# TYPE pullwatch_source_up gauge',
+        'pullwatch_source_up{registry="dockerhub"} 1',
+        'pullwatch_source_up{registry="ghcr"} 0',
+        'pullwatch_source_up{registry="quay"} 1',
+        '# HELP pullwatch_source_last_success_timestamp_seconds Per registry: Unix time of the newest successful collection of any of its refs; absent until one succeeds.',
+        '# TYPE pullwatch_source_last_success_timestamp_seconds gauge',
+        'pullwatch_source_last_success_timestamp_seconds{registry="dockerhub"} 1782900000',
+        'pullwatch_source_last_success_timestamp_seconds{registry="ghcr"} 1782813600',
+        '# HELP pullwatch_poll_interval_seconds How often collection is scheduled: a ref not collected for several intervals has stalled.',
+        '# TYPE pullwatch_poll_interval_seconds gauge',
+        'pullwatch_poll_interval_seconds 3600',
         '',
       ].join('\n'),
     );
@@ -166,7 +196,7 @@ describe('prometheusText', () => {
         const { help, types, samples } = parseExposition(prometheusText(input));
         expect([...types.values()].every((type) => type === 'gauge')).toBe(true);
         expect([...help.keys()]).toEqual([...types.keys()]);
-        const pulls = samples.filter((sample) => sample.name !== 'pullwatch_refs' && sample.name !== 'pullwatch_ref_last_success_timestamp_seconds');
+        const pulls = samples.filter((sample) => sample.name === 'pullwatch_image_pulls' || sample.name === 'pullwatch_image_actions_daily');
         expect(pulls.map((sample) => `${sample.labels.registry}|${sample.labels.owner}/${sample.labels.repo}|${sample.value}`).sort()).toEqual(
           input.samples.map((sample) => `${sample.registry}|${sample.repo}|${sample.pullCount}`).sort(),
         );
@@ -204,6 +234,13 @@ describe('prometheusText', () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+
+  it('marks each failing ref with its kind, "unknown" for an error item written by hand without one', () => {
+    const text = prometheusText({ samples: [], refs: [{ ref: 'quay:a/b', registry: 'quay', lastError: {} as { kind: string } }, { ref: 'ghcr:o/p', registry: 'ghcr', lastError: { kind: 'not_found' } }] });
+    expect(text).toContain('pullwatch_ref_failing{registry="quay",ref="quay:a/b",kind="unknown"} 1\n');
+    expect(text).toContain('pullwatch_ref_failing{registry="ghcr",ref="ghcr:o/p",kind="not_found"} 1\n');
+    expect(text).toContain('pullwatch_source_up{registry="quay"} 0\n');
   });
 
   it('reads a ref that failed after succeeding as in error: a success clears the recorded error', () => {

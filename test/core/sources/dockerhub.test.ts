@@ -62,7 +62,7 @@ describe('Docker Hub repository', () => {
 
 describe('Docker Hub owner listing', () => {
   let fakeHub: FakeUpstream;
-  const state = { repos: new Map<string, number>(), credentials: { identifier: 'bot', secret: 'dckr_pat_x' } };
+  const state = { repos: new Map<string, number>(), credentials: { identifier: 'bot', secret: 'dckr_pat_x' }, tags: new Map<string, number>() };
 
   beforeAll(async () => {
     fakeHub = await startFakeUpstream();
@@ -92,7 +92,7 @@ describe('Docker Hub owner listing', () => {
     fakeHub.requests.length = 0;
     const { samples, truncated } = await listing('large');
     expect(samples).toHaveLength(198);
-    expect(truncated).toContain('198 repositories of large');
+    expect(truncated).toContain('large/*: 198 of 250 repositories (anonymous listing cap');
     expect(truncated).toContain('DOCKERHUB_TOKEN');
     expect(fakeHub.requests.some((request) => request.includes('page=3'))).toBe(false);
   });
@@ -119,6 +119,38 @@ describe('Docker Hub owner listing', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  it('keeps the valid rows of a page with malformed ones, and says how many were skipped and the first', async () => {
+    const odd = await startFakeUpstream();
+    odd.route('/v2/namespaces/mixed/repositories', (_req, res) =>
+      json(res, 200, {
+        count: 4,
+        next: null,
+        results: [dockerHubRepository('mixed', 'a', 1), { name: 'b', star_count: 1 }, dockerHubRepository('mixed', 'c', 3), { name: 'd', pull_count: -4 }],
+      }),
+    );
+    odd.route('/v2/namespaces/broken/repositories', (_req, res) => json(res, 200, { count: 1, next: null, results: [{ name: 'x' }] }));
+    try {
+      const mixed = await new DockerHubSource(testEndpoint(odd.url)).collect({ registry: 'dockerhub', path: 'mixed/*', wildcard: true });
+      expect(mixed.samples.map((sample) => `${sample.repo}=${sample.pullCount}`)).toEqual(['mixed/a=1', 'mixed/c=3']);
+      expect(mixed.warnings).toEqual(['mixed/*: 2 listing rows skipped as malformed (first: row 2 has no pull_count)']);
+      // Nothing valid at all is no listing: the format changed.
+      await expect(new DockerHubSource(testEndpoint(odd.url)).owner('broken')).rejects.toMatchObject({ kind: 'format_changed', message: expect.stringContaining('row 1 has no pull_count') });
+    } finally {
+      await odd.close();
+    }
+  });
+
+  it('reads a tag count from the tags listing, one small page, through the pacer', async () => {
+    state.repos.set('small/tagged', 5);
+    state.tags.set('small/tagged', 42);
+    fakeHub.requests.length = 0;
+    const source = new DockerHubSource(testEndpoint(fakeHub.url));
+    const collected = await source.collect({ registry: 'dockerhub', path: 'small/tagged', wildcard: false });
+    expect(await collected.readTagCount!('small/tagged')).toBe(42);
+    expect(fakeHub.requests).toEqual(['GET /v2/repositories/small/tagged/', 'GET /v2/repositories/small/tagged/tags?page_size=1']);
+    await expect(source.tagCount('small/missing')).rejects.toMatchObject({ kind: 'not_found' });
   });
 
   it('reads an owner with no public repositories as an empty listing', async () => {

@@ -161,7 +161,7 @@ describe('parseGhcrDownloads', () => {
 
 describe('parseGhcrListing', () => {
   it('reads the owner\'s package links in order, decoding nested names, once each', () => {
-    expect(parseGhcrListing(ORG_PAGE_1, 'acme-labs')).toEqual({ names: ['cli', 'api', 'tools/migrate'], hasNext: true });
+    expect(parseGhcrListing(ORG_PAGE_1, 'acme-labs')).toMatchObject({ names: ['cli', 'api', 'tools/migrate'], hasNext: true, saysEmpty: false });
   });
 
   it('leaves out other owners\' packages and commented-out links', () => {
@@ -174,8 +174,13 @@ describe('parseGhcrListing', () => {
   });
 
   it('reads user-form and repository-scoped links, and sees a disabled Next as the last page', () => {
-    expect(parseGhcrListing(USER_LISTING, 'jdoe')).toEqual({ names: ['dotfiles', 'homelab/dns'], hasNext: false });
-    expect(parseGhcrListing(ORG_PAGE_2, 'acme-labs')).toEqual({ names: ['web', 'tools/seed'], hasNext: false });
+    expect(parseGhcrListing(USER_LISTING, 'jdoe')).toMatchObject({ names: ['dotfiles', 'homelab/dns'], hasNext: false });
+    expect(parseGhcrListing(ORG_PAGE_2, 'acme-labs')).toMatchObject({ names: ['web', 'tools/seed'], hasNext: false });
+  });
+
+  it('counts links to other owners, and sees GitHub\'s "no packages" notice', () => {
+    expect(parseGhcrListing(ORG_PAGE_1, 'acme-labs').otherOwners).toBeGreaterThan(0);
+    expect(parseGhcrListing(EMPTY_ORG_LISTING, 'quiet-org')).toEqual({ names: [], hasNext: false, otherOwners: 0, saysEmpty: true });
   });
 
   it('refuses names that are not plain package names', () => {
@@ -267,6 +272,9 @@ describe('GHCR over HTTP', () => {
     });
     fake.route('/jdoe', (_req, res, url) => html(res, url.searchParams.get('tab') === 'packages' ? USER_LISTING : '<html>profile</html>'));
     fake.route('/orgs/quiet-org/packages', (_req, res) => html(res, EMPTY_ORG_LISTING));
+    // A redesign: the packages are there, but no link has the form this reader knows, and there is no notice either.
+    fake.route('/orgs/redesigned-org/packages', (_req, res) => html(res, ORG_PAGE_1.replaceAll('/packages/container/package/', '/packages/oci/')));
+    fake.route('/orgs/mirror-org/packages', (_req, res) => html(res, '<a href="/orgs/someone-else/packages/container/package/app">app</a>'));
     // A listing that repeats page 1 forever: the "next" link never leads anywhere new.
     fake.route('/orgs/stuck-org/packages', (_req, res) => html(res, ORG_PAGE_1.replaceAll('Acme-Labs', 'stuck-org')));
     // Every page is full and links onward: more packages than the walk will read.
@@ -405,6 +413,18 @@ describe('GHCR over HTTP', () => {
     it('returns no packages for an owner that has none', async () => {
       expect(await ghcr.packages('quiet-org')).toEqual([]);
       expect(fake.requests).toHaveLength(1);
+    });
+
+    it('reports a listing with no package links and no "no packages" notice as format_changed, not an empty owner', async () => {
+      const error = await rejected(ghcr.packages('redesigned-org'));
+      expect(error.kind).toBe('format_changed');
+      expect(error.message).toContain('no package links and no "no packages" notice');
+    });
+
+    it('reports a listing whose links all belong to other owners as format_changed', async () => {
+      const error = await rejected(ghcr.packages('mirror-org'));
+      expect(error.kind).toBe('format_changed');
+      expect(error.message).toContain("links only to other owners' packages (1 links)");
     });
 
     it('reports an owner missing as both organisation and user as not_found', async () => {

@@ -1,41 +1,24 @@
-// Monthly AWS cost of a pullwatch deployment: the stack's settings read from its template (lib/cost-facts.ts), a
-// workload (repositories, dashboard views), list prices (lib/cost-prices.ts) and named assumptions
-// (lib/cost-workload.ts), priced service by service. lib/cost-report.ts prints it.
-import { typicalCacheSeconds } from '../lambdas/api/answers.ts';
-import { DEFAULTS } from '../lambdas/core/defaults.ts';
-import { RANGE_DAYS, type Range } from '../lambdas/core/ranges.ts';
-import { METRIC_NAMES } from '../lambdas/metrics.ts';
-import { RAW_READING_DAYS } from '../lambdas/stores/dynamodb/series-table.ts';
-import type { FunctionFacts, StackFacts } from './cost-facts.ts';
-import { costDrivers, formatNumber } from './cost-drivers.ts';
-import { FREE_TIER, PRICES, PRICES_CHECKED_ON, type PriceName } from './cost-prices.ts';
-import {
-  ASSUMPTIONS,
-  type Assumptions,
-  DEFAULT_RANGE,
-  LONG_RANGES,
-  dashboardAnswerBytes,
-  fullMonthItemBytes,
-  longRangeReadUnits,
-  queryReadUnits,
-} from './cost-workload.ts';
-import type { SeriesStoreKind } from './settings.ts';
+// Monthly AWS cost of a pullwatch deployment: the stack's settings read from its template (facts.ts), a workload
+// (repositories, dashboard views) turned into traffic (traffic.ts), list prices (prices.ts) and named assumptions
+// (workload.ts), priced service by service; the series store's lines come from stores.ts. report.ts prints it.
+import { DEFAULTS } from '../../lambdas/core/defaults.ts';
+import { RANGE_DAYS, type Range } from '../../lambdas/core/ranges.ts';
+import { METRIC_NAMES } from '../../lambdas/metrics.ts';
+import type { SeriesStoreKind } from '../settings.ts';
+import { costDrivers, formatNumber } from './drivers.ts';
+import type { FunctionFacts, StackFacts } from './facts.ts';
+import { type Line, costLine as line, wholeQuantity as n } from './line.ts';
+import { FREE_TIER, PRICES, PRICES_CHECKED_ON, type PriceName } from './prices.ts';
+import { storeCosts } from './stores.ts';
+import { monthlyTraffic } from './traffic.ts';
+import { ASSUMPTIONS, type Assumptions, DEFAULT_RANGE, LONG_RANGES, dashboardAnswerBytes } from './workload.ts';
+
+export type { Line } from './line.ts';
+export { SECONDS_PER_DAY } from './traffic.ts';
 
 export interface Workload {
   readonly repos: number;
   readonly viewsPerDay: number;
-}
-
-export interface Line {
-  readonly service: string;
-  /** Before any free tier. */
-  readonly list: number;
-  /** What the always-free tier takes off (≥ 0). */
-  readonly freeTier: number;
-  /** list − freeTier. */
-  readonly usd: number;
-  /** The quantities behind the figure. */
-  readonly detail: string;
 }
 
 export interface Estimate {
@@ -63,8 +46,6 @@ export interface EstimateOptions {
   readonly customMetrics?: readonly string[];
 }
 
-export const SECONDS_PER_DAY = 86_400;
-
 export function estimate(facts: StackFacts, workload: Workload, options: EstimateOptions = {}): Estimate {
   const a: Assumptions = { ...ASSUMPTIONS, ...options.assumptions };
   const customMetrics = [...(options.customMetrics ?? Object.values(METRIC_NAMES))];
@@ -79,37 +60,13 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
   const q: Record<string, number> = {};
   const notes: string[] = [];
 
-  const secondsPerMonth = a.daysPerMonth * SECONDS_PER_DAY;
-  const hoursPerMonth = a.daysPerMonth * 24;
-  const polls = secondsPerMonth / (facts.pollMinutes * 60);
-  const samples = polls * repos;
-  // One queue message per ref and poll (a wildcard's fan-out aside); each moves the read model's generation.
-  const messages = samples;
-  const batches = Math.ceil(repos / facts.eventSource.batchSize);
+  const t = monthlyTraffic(facts, workload, a, q);
+  const { secondsPerMonth, hoursPerMonth, polls, samples, batches, viewsPerMonth, viewsPerSecond, ttl, missesPerUrl, longViewsPerMonth, longMissesPerUrl, longRangeRequests, originRequests } = t;
   const fns = facts.functions;
-  const timestream = facts.store === 'timestream';
-
-  // --- Views → CloudFront → origin requests --------------------------------------------------------------------
   const cf = facts.cloudfront;
-  // CloudFront keeps an answer for the origin's max-age, clamped by the cache policy's TTLs.
-  const cachedFor = (maxAge: number) => (cf ? Math.min(cf.apiMaxTtl, Math.max(cf.apiMinTtl, maxAge)) : 0);
-  // /api/dashboard is kept until the next collection is due: at a random moment between two, half the interval.
-  const maxAge = typicalCacheSeconds(facts.apiPollMinutes);
-  const ttl = cachedFor(maxAge);
-  const viewsPerMonth = viewsPerDay * a.daysPerMonth;
-  const viewsPerSecond = viewsPerDay / SECONDS_PER_DAY;
-  // A URL asked for at random (Poisson, rate r) stays cached `ttl` seconds after a miss, then the next request
-  // misses: S / (ttl + 1/r) misses a month per cache; at most the requests, at most S / ttl.
-  const missesOf = (perSecond: number, cached: number) =>
-    perSecond > 0 ? Math.min(perSecond * secondsPerMonth, (a.edgeCaches * secondsPerMonth) / (cached + 1 / perSecond)) : 0;
-  // The default range's answer, and each long range's (its share of the long-range views).
-  const missesPerUrl = missesOf(viewsPerSecond, ttl);
-  const longViewsPerMonth = viewsPerMonth * a.longRangeShare;
-  const longMissesPerUrl = missesOf((viewsPerSecond * a.longRangeShare) / LONG_RANGES.length, ttl);
-  const longRangeRequests = longMissesPerUrl * LONG_RANGES.length;
-  const originRequests = missesPerUrl + longRangeRequests;
-  Object.assign(q, { polls, samples, viewsPerMonth, maxAgeSeconds: maxAge, cacheTtlSeconds: ttl, missesPerUrl });
-  Object.assign(q, { longRangeViews: longViewsPerMonth, longRangeMissesPerUrl: longMissesPerUrl, longRangeRequests, originRequests });
+  const timestream = facts.store === 'timestream';
+  const rangeDays = (range: Range) => Math.min(RANGE_DAYS[range], Math.round(a.historyMonths * a.daysPerMonth));
+
 
   // --- Lambda --------------------------------------------------------------------------------------------------
   const warm = facts.pollMinutes < a.warmMinutes;
@@ -152,94 +109,8 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
   // --- Scheduler -----------------------------------------------------------------------------------------------
   const schedulerList = (polls / 1e6) * price('schedulerPerMillionInvocations');
 
-  // --- DynamoDB ------------------------------------------------------------------------------------------------
-  // Per ref outcome: UpdateItem of its repos item; per poll: dispatch Scans the repos table.
-  const repoItemWrites = Math.ceil(a.repoItemBytes / 1024);
-  let writeUnits = samples * repoItemWrites;
-  let readUnits = polls * queryReadUnits(repos * a.repoItemBytes);
-  // The read model, on either store: per series and poll collect reads its view (consistent: 1 unit per 4 KB) and
-  // puts it back under a version condition; per message it ADDs 1 to the generation.
-  const readModelWrites = samples * Math.ceil(a.viewItemBytes / 1024) + messages * Math.ceil(a.generationItemBytes / 1024);
-  const readModelCollectReads = samples * Math.ceil(a.viewItemBytes / 4096);
-  // The api reads the generation (eventually consistent) on every request, and the view partition when the
-  // generation moved: once per poll per warm environment at most. Each answer lists the repos (a Scan).
-  const generationReads = originRequests * Math.ceil(a.generationItemBytes / 4096) * 0.5;
-  const viewLoads = Math.min(originRequests, polls * a.apiContainers);
-  const viewReads = viewLoads * queryReadUnits(repos * a.viewItemBytes);
-  const reposReads = originRequests * queryReadUnits(repos * a.repoItemBytes);
-  // Collectors share the registries' request budget through one schedule item per registry.
-  const scheduleWrites = samples * a.scheduleWritesPerRequest;
-  writeUnits += readModelWrites + scheduleWrites;
-  readUnits += readModelCollectReads + generationReads + viewReads + reposReads;
-  // Long ranges: month items, the window of each range (as far back as the history goes).
-  const rangeDays = (range: Range) => Math.min(RANGE_DAYS[range], Math.round(a.historyMonths * a.daysPerMonth));
-  let perSampleWrites = 0;
-  let longRangeReads = 0;
-  if (!timestream) {
-    // Month item: read (consistent) and rewritten on every sample; it grows by one day entry a day.
-    let monthWrites = 0;
-    let monthReads = 0;
-    const days = Math.round(a.daysPerMonth);
-    for (let day = 1; day <= days; day++) {
-      const bytes = a.monthItemBaseBytes + day * a.monthDayEntryBytes;
-      monthWrites += Math.ceil(bytes / 1024) / days;
-      monthReads += Math.ceil(bytes / 4096) / days;
-    }
-    perSampleWrites = Math.ceil(a.sampleItemBytes / 1024) + monthWrites + Math.ceil(a.latestItemBytes / 1024);
-    writeUnits += samples * perSampleWrites;
-    readUnits += samples * monthReads;
-    for (const range of LONG_RANGES) longRangeReads += longMissesPerUrl * longRangeReadUnits(repos, rangeDays(range), a);
-    readUnits += longRangeReads;
-  }
-  const tables = [facts.reposTable, facts.seriesTable, facts.readModelTable];
-  if (!tables.every((t) => t === undefined || t.billingMode === 'PAY_PER_REQUEST')) {
-    notes.push('A table is not on demand (PAY_PER_REQUEST): its provisioned capacity is not modelled.');
-  }
-  const dynamoRequests = (writeUnits / 1e6) * price('dynamodbPerMillionWriteUnits') + (readUnits / 1e6) * price('dynamodbPerMillionReadUnits');
-  const writeUnitsPerSample = perSampleWrites + repoItemWrites + readModelWrites / Math.max(1, samples);
-  Object.assign(q, { dynamodbWriteUnits: writeUnits, dynamodbReadUnits: readUnits, dynamodbWriteUnitsPerSample: writeUnitsPerSample });
-  Object.assign(q, { readModelWriteUnits: readModelWrites, readModelCollectReadUnits: readModelCollectReads, generationReadUnits: generationReads, viewLoads, viewReadUnits: viewReads });
-  Object.assign(q, { longRangeReadUnits: longRangeReads });
-
-  // Storage after historyMonths: raw samples expire after RAW_READING_DAYS, month items stay; one view per series.
-  const overhead = a.dynamodbItemOverheadBytes;
-  const reposGb = (repos * (a.repoItemBytes + overhead)) / 1e9;
-  const readModelGb = (repos * (a.viewItemBytes + overhead) + a.generationItemBytes + overhead) / 1e9;
-  const rawSamples = samples * (Math.min(RAW_READING_DAYS, a.historyMonths * a.daysPerMonth) / a.daysPerMonth);
-  const seriesGb = timestream
-    ? 0
-    : (rawSamples * (a.sampleItemBytes + overhead) + repos * a.historyMonths * (fullMonthItemBytes(a) + overhead) + repos * (a.latestItemBytes + overhead)) / 1e9;
-  const storageGb = reposGb + readModelGb + seriesGb;
-  const pitrGb =
-    (facts.reposTable.pointInTimeRecovery ? reposGb : 0) + (facts.seriesTable?.pointInTimeRecovery ? seriesGb : 0) + (facts.readModelTable.pointInTimeRecovery ? readModelGb : 0);
-  const dynamoStorage = storageGb * price('dynamodbStoragePerGbMonth');
-  const dynamoPitr = pitrGb * price('dynamodbPitrPerGbMonth');
-  const dynamoStorageFree = Math.min(storageGb, FREE_TIER.dynamodbStorageGb) * PRICES.dynamodbStoragePerGbMonth;
-  Object.assign(q, { dynamodbStorageGb: storageGb, dynamodbPitrGb: pitrGb });
-
-  // --- Timestream ----------------------------------------------------------------------------------------------
-  let timestreamWrites = 0;
-  let timestreamMemory = 0;
-  let timestreamMagnetic = 0;
-  let timestreamQueries = 0;
-  let bursts = 0;
-  const burstCost = a.timestreamMinTcu * (a.timestreamMinBurstSeconds / 3600) * PRICES.timestreamPerTcuHour;
-  if (timestream) {
-    const ts = facts.timestream;
-    if (!ts) throw new Error('the store is timestream but the template has no AWS::Timestream::Table');
-    // One WriteRecords per queue message (one repository): each record is its own 1 KiB write unit.
-    const writes = samples * Math.ceil(a.timestreamRecordBytes / 1024);
-    timestreamWrites = (writes / 1e6) * price('timestreamPerMillionWrites');
-    const recordsPerHour = samples / hoursPerMonth;
-    const memoryGb = (recordsPerHour * Math.min(ts.memoryRetentionHours, a.historyMonths * hoursPerMonth) * a.timestreamRecordBytes) / 1e9;
-    timestreamMemory = memoryGb * hoursPerMonth * price('timestreamMemoryPerGbHour');
-    const magneticGb = (samples * Math.min(a.historyMonths, ts.magneticRetentionDays / a.daysPerMonth) * a.timestreamRecordBytes) / 1e9;
-    timestreamMagnetic = magneticGb * price('timestreamMagneticPerGbMonth');
-    // Only long ranges query Timestream (one query per answer); the default views come from the read model.
-    bursts = longRangeRequests;
-    timestreamQueries = bursts * a.timestreamMinTcu * (a.timestreamMinBurstSeconds / 3600) * price('timestreamPerTcuHour');
-    Object.assign(q, { timestreamWrites: writes, timestreamMemoryGb: memoryGb, timestreamMagneticGb: magneticGb, timestreamBursts: bursts });
-  }
+  // --- DynamoDB and Timestream ---------------------------------------------------------------------------------
+  const stored = storeCosts(facts, repos, a, t, price, q, notes);
 
   // --- API Gateway ---------------------------------------------------------------------------------------------
   const httpApi = (originRequests / 1e6) * price('httpApiPerMillionRequests');
@@ -300,11 +171,6 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
   const s3 = (a.staticBytesPerView / 1e9 + logGb) * price('s3StoragePerGbMonth') + (logPuts / 1000) * price('s3PutPer1000') + (siteGets / 1000) * price('s3GetPer1000');
 
   // --- Lines ---------------------------------------------------------------------------------------------------
-  const line = (service: string, list: number, freeTier: number, detail: string): Line => {
-    const credit = Math.min(list, Math.max(0, freeTier));
-    return { service, list, freeTier: credit, usd: list - credit, detail };
-  };
-  const n = (value: number) => Math.round(value).toLocaleString('en-US');
   const lines: Line[] = [
     line(
       'Lambda',
@@ -319,37 +185,8 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
       `${n(sqsRequests)} requests, ${n(idleReceives)} of them the event source's long polls (${pollers} pollers × one per ${a.sqsLongPollSeconds} s)`,
     ),
     line('EventBridge Scheduler', schedulerList, (Math.min(polls, FREE_TIER.schedulerInvocations) / 1e6) * PRICES.schedulerPerMillionInvocations, `${n(polls)} invocations`),
-    line(
-      'DynamoDB requests',
-      dynamoRequests,
-      0,
-      `${n(writeUnits)} write units (${formatNumber(writeUnitsPerSample, 2)} per sample; read model ${n(readModelWrites)}), ${n(readUnits)} read units ` +
-        `(read model: collect ${n(readModelCollectReads)}, generation ${n(generationReads)}, views ${n(viewReads)} in ${n(viewLoads)} loads${timestream ? '' : `; long ranges ${n(longRangeReads)}`})`,
-    ),
-    line(
-      'DynamoDB storage + PITR',
-      dynamoStorage + dynamoPitr,
-      dynamoStorageFree,
-      `${formatNumber(storageGb, 3)} GB after ${a.historyMonths} months, point-in-time recovery on ${formatNumber(pitrGb, 3)} GB`,
-    ),
   ];
-  if (timestream) {
-    lines.push(
-      line('Timestream writes', timestreamWrites, 0, `${n(q.timestreamWrites ?? 0)} writes of 1 KiB (one record per WriteRecords)`),
-      line(
-        'Timestream storage',
-        timestreamMemory + timestreamMagnetic,
-        0,
-        `memory store ${formatNumber((q.timestreamMemoryGb ?? 0) * 1000, 2)} MB × ${facts.timestream?.memoryRetentionHours} h retention; magnetic ${formatNumber((q.timestreamMagneticGb ?? 0) * 1000, 1)} MB after ${a.historyMonths} months`,
-      ),
-      line(
-        'Timestream queries',
-        timestreamQueries,
-        0,
-        `${n(bursts)} bursts (${LONG_RANGES.length} long ranges × ${n(longMissesPerUrl)} cache misses) × ${a.timestreamMinTcu} TCU × ${a.timestreamMinBurstSeconds} s = $${formatNumber(burstCost, 4)} each`,
-      ),
-    );
-  }
+  lines.push(...stored.lines);
   lines.push(
     line(
       'API Gateway (HTTP API)',
@@ -377,7 +214,7 @@ export function estimate(facts: StackFacts, workload: Workload, options: Estimat
       lines,
       totalUsd: total.usd,
       assumptions: a,
-      timestream: timestream ? { cachedSeconds: ttl, bursts, queriesUsd: timestreamQueries } : undefined,
+      timestream: stored.timestream ? { cachedSeconds: ttl, ...stored.timestream } : undefined,
       sqs: { requests: sqsRequests, idleReceives, maxConcurrency: facts.eventSource.maxConcurrency, secondsPerMonth },
     }),
   );

@@ -1,10 +1,10 @@
 // The cost estimate as text: the per-service table with its quantities, notes, stack facts and assumptions for
 // `npm run cost`, and the README's Markdown tables for `npm run cost -- --readme`.
-import type { FunctionFacts } from './cost-facts.ts';
-import { formatNumber } from './cost-drivers.ts';
-import { type Estimate, SECONDS_PER_DAY } from './cost-model.ts';
-import { ASSUMPTION_TEXT, type Assumptions, DEFAULT_RANGE, LONG_RANGES } from './cost-workload.ts';
-import type { SeriesStoreKind } from './settings.ts';
+import type { FunctionFacts } from './facts.ts';
+import { formatNumber } from './drivers.ts';
+import { type Estimate, SECONDS_PER_DAY } from './estimate.ts';
+import { ASSUMPTION_TEXT, type Assumptions, DEFAULT_RANGE, LONG_RANGES } from './workload.ts';
+import type { SeriesStoreKind } from '../settings.ts';
 
 export function formatEstimate(e: Estimate): string {
   const money = (value: number) => formatNumber(value, 2);

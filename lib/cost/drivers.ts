@@ -1,8 +1,8 @@
 // What drives a cost estimate: the notes printed beside its lines, and how its numbers are written.
-import { KEPT_DAYS } from '../lambdas/core/read-model.ts';
-import type { Line } from './cost-model.ts';
-import { PRICES } from './cost-prices.ts';
-import { type Assumptions, LONG_RANGES } from './cost-workload.ts';
+import { KEPT_DAYS } from '../../lambdas/core/read-model.ts';
+import type { Line } from './estimate.ts';
+import { PRICES } from './prices.ts';
+import { type Assumptions, LONG_RANGES } from './workload.ts';
 
 export interface DriverInput {
   lines: readonly Line[];

@@ -1,10 +1,10 @@
 // What the cost estimate assumes beyond the template and the code: named assumptions (each printed with the
 // estimate), and what the dashboard asks for per view and what each answer reads.
-import { DEFAULTS } from '../lambdas/core/defaults.ts';
-import { RANGES, RANGE_DAYS, type Range } from '../lambdas/core/ranges.ts';
-import { KEPT_DAYS } from '../lambdas/core/read-model.ts';
-import { BASELINE_LOOKBACK_DAYS } from '../lambdas/core/views/series.ts';
-import { DEFAULT_STATE } from '../web/src/state.ts';
+import { DEFAULTS } from '../../lambdas/core/defaults.ts';
+import { RANGES, RANGE_DAYS, type Range } from '../../lambdas/core/ranges.ts';
+import { KEPT_DAYS } from '../../lambdas/core/read-model.ts';
+import { BASELINE_LOOKBACK_DAYS } from '../../lambdas/core/views/series.ts';
+import { DEFAULT_STATE } from '../../web/src/state.ts';
 
 export const ASSUMPTIONS = {
   daysPerMonth: 30.4,

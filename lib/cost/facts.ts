@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { PullwatchStack } from './pullwatch-stack.ts';
-import { type SeriesStoreKind, stackSettingsFromContext } from './settings.ts';
+import { PullwatchStack } from '../pullwatch-stack.ts';
+import { type SeriesStoreKind, stackSettingsFromContext } from '../settings.ts';
 
 export interface FunctionFacts {
   readonly logicalId: string;
@@ -216,9 +216,11 @@ function retentionDays(resources: Resources, logGroupId: string): number | undef
 export function synthesizeTemplate(settings: { store: SeriesStoreKind; pollMinutes: number }): Template {
   const outdir = mkdtempSync(join(tmpdir(), 'pullwatch-cost-'));
   try {
-    const context = { 'aws:cdk:bundling-stacks': [], store: settings.store, pollMinutes: String(settings.pollMinutes) };
+    // us-east-1, whose list prices lib/cost/prices.ts holds (and where the Timestream store can be built).
+    const context = { 'aws:cdk:bundling-stacks': [], store: settings.store, pollMinutes: String(settings.pollMinutes), region: 'us-east-1' };
     const app = new App({ outdir, context });
-    const stack = new PullwatchStack(app, 'Pullwatch', { ...stackSettingsFromContext(app.node), env: { region: 'us-east-1' } });
+    const stackSettings = stackSettingsFromContext(app.node);
+    const stack = new PullwatchStack(app, stackSettings.stackName, { ...stackSettings, env: { region: stackSettings.region } });
     return Template.fromJSON(app.synth().getStackByName(stack.stackName).template);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
