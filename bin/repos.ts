@@ -1,10 +1,10 @@
 // `npm run repos`: list, add, remove, enable, disable and label tracked refs, in the deployed stack or in local mode's DATA_DIR.
 import '../cli/sdk-notice.ts';
-import { EXIT, REPOS_HELP, REPOS_USAGE, UsageError, changeExitCode, parseReposArgs, renderChanges, renderList } from '../cli/repos.ts';
+import { EXIT, REPOS_HELP, REPOS_USAGE, UsageError, changeExitCode, parseReposArgs, renderChanges, renderList, renderUrls } from '../cli/repos.ts';
 import { DEFAULTS } from '../lambdas/core/defaults.ts';
 import { type RepoStore, applyChange, checkRepos, labelTracked } from '../lambdas/core/repo-commands.ts';
 import { openLocalRepoStore } from '../lambdas/local/data-dir.ts';
-import { openStackRepoStore } from '../lambdas/stores/stack-outputs.ts';
+import { openStackRepoStore, stackUrls } from '../lambdas/stores/stack-outputs.ts';
 
 process.exitCode = await main(process.argv.slice(2));
 
@@ -23,6 +23,18 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const { command, refs, json, target } = invocation;
+  if (command === 'urls') {
+    // parseReposArgs refuses --local and --table for urls.
+    if (target.kind !== 'aws') return EXIT.rejected;
+    try {
+      const urls = await stackUrls(target);
+      process.stdout.write(renderUrls(urls, { json, where: `stack ${target.stack}${target.region ? `, ${target.region}` : ''}` }));
+      return EXIT.ok;
+    } catch (error) {
+      process.stderr.write(`repos: ${error instanceof Error ? error.message : String(error)}\n`);
+      return EXIT.unreachable;
+    }
+  }
   let store: RepoStore | undefined;
   try {
     store =

@@ -8,8 +8,8 @@ export function table(header: readonly string[] | undefined, rows: readonly (rea
   return all.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
 }
 
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
 }
 
 /** `kind: message`, without repeating a kind the message already starts with (upstream errors do); then when the next try is due. */

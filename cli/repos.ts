@@ -2,9 +2,11 @@
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from '../lambdas/core/defaults.ts';
 import { CHANGE_COMMANDS, type ChangeCommand, type ChangeResult, type ChangeStatus, type ListedRepo, problemOf } from '../lambdas/core/repo-commands.ts';
+import { type DiscoverySummary, discoverySummary } from '../lambdas/core/discovery/summary.ts';
+import type { StackUrls } from '../lambdas/stores/stack-outputs.ts';
 import { describeError, plural, shortTime, table } from './layout.ts';
 
-export type ReposCommand = 'list' | 'label' | ChangeCommand;
+export type ReposCommand = 'list' | 'label' | 'urls' | ChangeCommand;
 
 /** Where the repos table is: the deployed stack's (found from its outputs, or named by --table), or local mode's DATA_DIR. */
 export type ReposTarget = { kind: 'local' } | { kind: 'aws'; stack: string; region?: string; table?: string };
@@ -26,7 +28,7 @@ export class UsageError extends Error {
 }
 
 export const REPOS_USAGE =
-  'Usage: npm run repos -- <list|add|remove|enable|disable|label> [ref...] [--local | --stack <name> --region <region> | --table <name>] [--json]';
+  'Usage: npm run repos -- <list|add|remove|enable|disable|label|urls> [ref...] [--local | --stack <name> --region <region> | --table <name>] [--json]';
 
 export const REPOS_HELP = `${REPOS_USAGE}
 
@@ -40,6 +42,7 @@ Commands:
   enable <ref...>      resume collecting refs
   disable <ref...>     pause collecting refs
   label <ref> <text>   set the name the dashboard shows for a ref; label <ref> '' clears it
+  urls                 the deployed stack's dashboard, API and ingest URLs
 
 Where:
   --stack <name>     CloudFormation stack whose ReposTableName output names the table (default ${DEFAULTS.stackName})
@@ -68,6 +71,7 @@ Examples:
   npm run repos -- label ghcr.io/acme/cli 'Acme CLI'
   npm run repos -- remove quay.io/acme/old --stack PullwatchStaging
   npm run repos -- list --table Pullwatch-ReposTable1A2B3C4D --json
+  npm run repos -- urls --stack PullwatchStaging
   DATA_DIR=./data npm run repos -- --local add nginx
 `;
 
@@ -97,10 +101,11 @@ export function parseReposArgs(argv: readonly string[]): ReposInvocation | 'help
 
   const [command, ...refs] = positionals;
   if (command === undefined) throw new UsageError('no command given');
-  if (command !== 'list' && command !== 'label' && !(CHANGE_COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"`);
-  if (command === 'list' && refs.length > 0) throw new UsageError(`list takes no refs (got ${refs.join(' ')})`);
+  if (command !== 'list' && command !== 'label' && command !== 'urls' && !(CHANGE_COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"`);
+  if ((command === 'list' || command === 'urls') && refs.length > 0) throw new UsageError(`${command} takes no refs (got ${refs.join(' ')})`);
+  if (command === 'urls' && (values.local || values.table !== undefined)) throw new UsageError('urls reads the deployed stack\'s outputs: pass --stack and --region, not --local or --table');
   if (command === 'label' && refs.length !== 2) throw new UsageError(`label takes a ref and its label (label <ref> <text>; '' clears it), got ${refs.length} argument${refs.length === 1 ? '' : 's'}`);
-  if (command !== 'list' && refs.length === 0) throw new UsageError(`${command} needs at least one ref`);
+  if (command !== 'list' && command !== 'urls' && refs.length === 0) throw new UsageError(`${command} needs at least one ref`);
 
   for (const name of ['stack', 'region', 'table'] as const) {
     if (values[name] !== undefined && values[name].trim() === '') throw new UsageError(`--${name} needs a value`);
@@ -118,7 +123,8 @@ export function parseReposArgs(argv: readonly string[]): ReposInvocation | 'help
 
 // --- list ---------------------------------------------------------------------------------------------------------
 
-export function renderList(repos: readonly ListedRepo[], options: { json: boolean; where: string }): string {
+export function renderList(repos: readonly ListedRepo[], options: { json: boolean; where: string; now?: Date }): string {
+  const now = options.now ?? new Date();
   if (options.json) {
     const rows = repos.map((repo) => ({
       ref: repo.ref,
@@ -130,6 +136,7 @@ export function renderList(repos: readonly ListedRepo[], options: { json: boolea
       valid: repo.invalidReason === undefined,
       canonical_ref: repo.canonical ?? null,
       problem: problemOf(repo) ?? null,
+      ...(repo.discovery && { discovery: discoverySummary(repo.discovery, now) }),
     }));
     return `${JSON.stringify(rows, null, 2)}\n`;
   }
@@ -153,7 +160,19 @@ export function renderList(repos: readonly ListedRepo[], options: { json: boolea
   const counts = [plural(repos.length, 'ref'), `${enabled} enabled`, `${repos.length - enabled} disabled`];
   if (invalid > 0) counts.push(`${invalid} invalid`);
   counts.push(options.where);
-  return [...lines, '', counts.join(' · '), ...(notes.length > 0 ? ['Needs attention:', ...notes] : [])].join('\n') + '\n';
+  const discovered = repos.flatMap((repo) => (repo.discovery ? discoveryLines(repo.ref, discoverySummary(repo.discovery, now)) : []));
+  return (
+    [...lines, ...(discovered.length > 0 ? ['', 'Discovered from GitHub:', ...discovered] : []), '', counts.join(' · '), ...(notes.length > 0 ? ['Needs attention:', ...notes] : [])].join('\n') + '\n'
+  );
+}
+
+/** A `github:` ref's findings: what it read, what it tracks and where each image was found, and when it reads again. */
+function discoveryLines(ref: string, summary: DiscoverySummary): string[] {
+  const parts = [plural(summary.repositoriesRead, 'repository', 'repositories') + ' read', plural(summary.images.length, 'image'), plural(summary.misses.length, 'miss', 'misses')];
+  if (summary.skipped > 0) parts.push(`${summary.skipped} not trackable`);
+  if (summary.inProgress) parts.push(`reading (${summary.inProgress.repositoriesRead} so far)`);
+  if (summary.nextRunAt) parts.push(`next discovery ${shortTime(summary.nextRunAt)}`);
+  return [`  ${ref}: ${parts.join(' · ')}`, ...summary.images.map((image) => `    ${image.ref}  (${image.foundIn})`)];
 }
 
 // --- changes ------------------------------------------------------------------------------------------------------
@@ -183,4 +202,11 @@ export function renderChanges(command: ReposCommand, results: readonly ChangeRes
     .map(([status, count]) => `${count} ${status.replace('_', ' ')}`)
     .join(', ');
   return [...table(undefined, rows), `${summary} · ${options.where}`].join('\n') + '\n';
+}
+
+/** `urls`: where the deployed stack answers, one per line (or JSON). */
+export function renderUrls(urls: StackUrls, options: { json: boolean; where: string }): string {
+  if (options.json) return `${JSON.stringify(urls, null, 2)}\n`;
+  const rows = [['dashboard', urls.dashboard], ['api', urls.api], ...(urls.ingest ? [['ingest', urls.ingest]] : [])];
+  return [...table(['WHAT', 'URL'], rows), '', options.where].join('\n') + '\n';
 }

@@ -22,6 +22,10 @@ export interface CollectorProps {
   readonly pollMinutes: number;
   /** Secrets Manager secret (name or ARN) with Docker Hub credentials, read by collect. */
   readonly dockerhubSecret?: string;
+  /** Secrets Manager secret (name or ARN) holding a GitHub token for discovery, read by collect. */
+  readonly githubSecret?: string;
+  /** GitHub's REST API, where it is not api.github.com. */
+  readonly githubApiUrl?: string;
 }
 
 const COLLECT_TIMEOUT = Duration.seconds(60);
@@ -66,16 +70,20 @@ export class Collector extends Construct {
       environment: { ...environment, QUEUE_URL: this.queue.queueUrl },
     });
     // collect records each ref's last success or error on its item.
-    props.repoTable.bind(this.collectFunction, 'recordOutcomes');
+    props.repoTable.bind(this.collectFunction, 'recordOutcomes', 'keepDiscovery');
     props.seriesStore.grantWrite(this.collectFunction);
     // collect folds its samples into each series' view and moves the generation on.
     props.seriesStore.bindReadModel(this.collectFunction, 'fold');
-    if (props.dockerhubSecret) {
-      const secret = props.dockerhubSecret.startsWith('arn:')
-        ? Secret.fromSecretCompleteArn(this, 'DockerHubSecret', props.dockerhubSecret)
-        : Secret.fromSecretNameV2(this, 'DockerHubSecret', props.dockerhubSecret);
+    if (props.githubApiUrl) this.collectFunction.addEnvironment('GITHUB_API_URL', props.githubApiUrl);
+    // Only collect reads these secrets: it is the one function that calls Docker Hub and GitHub.
+    for (const [id, name, variable] of [
+      ['DockerHubSecret', props.dockerhubSecret, 'DOCKERHUB_SECRET'],
+      ['GitHubSecret', props.githubSecret, 'GITHUB_SECRET'],
+    ] as const) {
+      if (!name) continue;
+      const secret = name.startsWith('arn:') ? Secret.fromSecretCompleteArn(this, id, name) : Secret.fromSecretNameV2(this, id, name);
       grantSecretValue(secret, this.collectFunction);
-      this.collectFunction.addEnvironment('DOCKERHUB_SECRET', props.dockerhubSecret);
+      this.collectFunction.addEnvironment(variable, name);
     }
     // Up to maxConcurrency collect instances run at once, each with its own pacers: they reserve their request slots
     // on one schedule so that together they keep each registry's pace (lambdas/stores/dynamodb/schema.ts).

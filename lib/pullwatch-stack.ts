@@ -25,6 +25,8 @@ export class PullwatchStack extends Stack {
       seriesStore,
       pollMinutes: props.pollMinutes,
       ...(props.dockerhubSecret && { dockerhubSecret: props.dockerhubSecret }),
+      ...(props.githubSecret && { githubSecret: props.githubSecret }),
+      ...(props.githubApiUrl && { githubApiUrl: props.githubApiUrl }),
     });
     const queryApi = new QueryApi(this, 'Query', { repoTable, seriesStore, pollMinutes: props.pollMinutes });
     const webhook = new RegistryWebhook(this, 'Webhook', {

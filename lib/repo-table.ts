@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { type TableCall, grantTableCalls } from './table-access.ts';
 
 /** What a function does with the tracked refs. */
-export type RepoTableCall = Extract<TableCall, 'listRepos' | 'addRepos' | 'recordOutcomes'>;
+export type RepoTableCall = Extract<TableCall, 'listRepos' | 'addRepos' | 'recordOutcomes' | 'keepDiscovery'>;
 
 export class RepoTable extends Construct {
   readonly table: TableV2;

@@ -27,6 +27,10 @@ export interface StackSettings {
    * `{"identifier": "<Docker ID or org>", "secret": "<access token>"}`: lifts the anonymous listing cap.
    */
   readonly dockerhubSecret?: string;
+  /** Name or ARN of an existing Secrets Manager secret holding a GitHub token (the plain string): discovery's budget. */
+  readonly githubSecret?: string;
+  /** GitHub's REST API for discovery, for GitHub Enterprise Server (default DEFAULTS.githubApiUrl). */
+  readonly githubApiUrl?: string;
   /** Names a self-hosted registry in refs instead of the Host its notifications report. */
   readonly registryName?: string;
   /** Self-hosted repositories the webhook may track by itself (default DEFAULTS.ingestMaxRepositories). */
@@ -54,19 +58,27 @@ export function stackSettingsFromContext(node: Node, env: RegionEnv = {}): Stack
     allowStoreChange: parseAllowStoreChange(node.tryGetContext('allowStoreChange')),
     pollMinutes: parsePollMinutes(node.tryGetContext('pollMinutes')),
     retentionDays: parseRetentionDays(node.tryGetContext('retentionDays')),
-    ...optionalSecret(node.tryGetContext('dockerhubSecret')),
+    ...optionalSecret('dockerhubSecret', node.tryGetContext('dockerhubSecret')),
+    ...optionalSecret('githubSecret', node.tryGetContext('githubSecret')),
+    ...optionalHttpsUrl(node.tryGetContext('githubApiUrl')),
     ...optionalRegistryName(node.tryGetContext('registryName')),
     ...optionalIngestMaxRepositories(node.tryGetContext('ingestMaxRepositories')),
     ...optionalEmail(node.tryGetContext('alarmEmail')),
   };
 }
 
-function optionalSecret(value: unknown): { dockerhubSecret?: string } {
+function optionalSecret(name: 'dockerhubSecret' | 'githubSecret', value: unknown): { dockerhubSecret?: string; githubSecret?: string } {
   if (value === undefined || value === '') return {};
   if (typeof value !== 'string' || !/^(arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:)?[\w/+=.@-]{1,512}$/.test(value)) {
-    throw new SettingsError(`Context "dockerhubSecret" must be a Secrets Manager secret name or ARN; got ${JSON.stringify(value)}`);
+    throw new SettingsError(`Context "${name}" must be a Secrets Manager secret name or ARN; got ${JSON.stringify(value)}`);
   }
-  return { dockerhubSecret: value };
+  return { [name]: value };
+}
+
+function optionalHttpsUrl(value: unknown): { githubApiUrl?: string } {
+  if (value === undefined || value === '') return {};
+  if (typeof value !== 'string' || !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(value)) throw new SettingsError(`Context "githubApiUrl" must be an https URL; got ${JSON.stringify(value)}`);
+  return { githubApiUrl: value.replace(/\/+$/, '') };
 }
 
 /** The one line synth prints, so a user sees which store a deploy would build before it runs. */

@@ -10,6 +10,8 @@ export const TABLE_CALLS = {
   addRepos: ['dynamodb:PutItem'],
   /** DynamoRepoList.recordSuccess / recordError: a conditional update of a tracked item. */
   recordOutcomes: ['dynamodb:UpdateItem'],
+  /** DynamoDiscoveryStates: a `github:` item's progress read consistently, saved and its misses added by updates. */
+  keepDiscovery: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   /** DynamoSeriesStore.write: raw readings by BatchWriteItem, month items by read-modify-write, latest items by put. */
   writeSeries: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
   /** DynamoSeriesStore.daily / samples / latest / health. */

@@ -5,6 +5,7 @@ import { etag } from 'hono/etag';
 import { dayOf, daysBetween, isoSeconds } from '../core/days.ts';
 import type { ReadModel, RegistryCounters, RepoList, RepositoryCounts, SeriesStore } from '../core/ports.ts';
 import { RANGES, type Range } from '../core/ranges.ts';
+import { discoverySummary, withFoundIn } from '../core/discovery/summary.ts';
 import { tryParseRef } from '../core/refs.ts';
 import { badgeSvg, shieldsEndpoint } from '../core/render/badge.ts';
 import { prometheusText, registryStatsText } from '../core/render/prometheus.ts';
@@ -103,6 +104,7 @@ export function createApiApp(deps: ApiDeps): Hono {
           last_success_at: repo.lastSuccessAt ? isoSeconds(repo.lastSuccessAt) : null,
           last_error: repo.lastError ?? null,
           ...(repo.warnings && { warnings: repo.warnings }),
+          ...(repo.discovery && { discovery: discoveryAnswer(discoverySummary(repo.discovery, now())) }),
           ...(webhook && { webhook: webhookCounts(webhook) }),
         };
       }),
@@ -132,8 +134,9 @@ export function createApiApp(deps: ApiDeps): Hono {
     const asked = c.req.query('date');
     const date = asked === undefined ? undefined : parseDay('date', asked);
     if (date !== undefined && date > today()) throw new BadParameter('date', `${date} is after today (${today()})`);
-    if (date === undefined || date === today()) return respondRows(c, summaryRows(await views(c), filter, today()), SUMMARY_COLUMNS, 'summary');
-    return respondRows(c, await summaryRowsOn(await views(c), deps.series, filter, date, today()), SUMMARY_COLUMNS, `summary-${date}`);
+    const [all, repos] = await Promise.all([views(c), deps.repos.list()]);
+    if (date === undefined || date === today()) return respondRows(c, withFoundIn(summaryRows(all, filter, today()), repos), SUMMARY_COLUMNS, 'summary');
+    return respondRows(c, withFoundIn(await summaryRowsOn(all, deps.series, filter, date, today()), repos), SUMMARY_COLUMNS, `summary-${date}`);
   });
 
   app.get('/api/trends', async (c) => {
@@ -243,3 +246,14 @@ function webhookCounts(counts: RepositoryCounts) {
   };
 }
 
+/** A discovery summary in the API's snake_case. */
+function discoveryAnswer(summary: ReturnType<typeof discoverySummary>) {
+  return {
+    repositories_read: summary.repositoriesRead,
+    images: summary.images.map((image) => ({ ref: image.ref, found_in: image.foundIn })),
+    misses: summary.misses,
+    skipped: summary.skipped,
+    next_run_at: summary.nextRunAt ?? null,
+    ...(summary.inProgress && { in_progress: { repositories_read: summary.inProgress.repositoriesRead } }),
+  };
+}

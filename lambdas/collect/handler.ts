@@ -97,7 +97,7 @@ async function createLambdaHandler(): Promise<CollectHandler> {
       readModel,
       queue,
       now: () => new Date(),
-      discovery: discoveryFromEnv(process.env, discovery, githubToken ? { token: githubToken } : {}),
+      discovery: { ...discoveryFromEnv(process.env, githubToken ? { token: githubToken } : {}), states: discovery },
     },
     createLambdaMetrics(),
   );

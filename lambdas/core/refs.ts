@@ -1,4 +1,5 @@
 // Ref syntax `<registry>:<path>`: parsing, validation and normalisation of what users type or paste after `docker pull`.
+import { isGitHubRef, parseGitHubRef } from './discovery/targets.ts';
 import { RefError } from './errors.ts';
 
 export const REGISTRIES = ['dockerhub', 'ghcr', 'quay', 'registry'] as const;
@@ -43,6 +44,7 @@ export function parseRef(input: string): Ref {
   if (text === '') throw new RefError(input, 'empty');
   if (/\s/.test(text)) throw new RefError(input, 'contains white space');
 
+  if (isGitHubRef(text)) throw new RefError(input, 'a github: ref stands for the images its repositories publish, not for one image');
   const prefixed = /^(dockerhub|ghcr|quay|registry):(.*)$/.exec(text);
   if (prefixed) return validate(input, prefixed[1] as Registry, prefixed[2]!);
 
@@ -93,6 +95,25 @@ export function refHint(input: string, ref: Ref): string | undefined {
   const official = officialName(ref);
   if (official && /^dockerhub:[^/]+$/.test(input.trim())) return `tracked as the official image library/${official}; did you mean dockerhub:${official}/*?`;
   return undefined;
+}
+
+/** A typed ref as every entry point (REPOS, `repos add`, the repos table) takes it: canonical, with a hint, or refused. */
+export type CheckedRef = { ok: true; ref: string; hint?: string } | { ok: false; reason: string };
+
+/** Registry refs and `github:` refs (images discovered from GitHub) alike. */
+export function checkRef(input: string): CheckedRef {
+  if (isGitHubRef(input)) {
+    try {
+      return { ok: true, ref: parseGitHubRef(input).ref };
+    } catch (error) {
+      if (error instanceof RefError) return { ok: false, reason: error.reason };
+      throw error;
+    }
+  }
+  const parsed = tryParseRef(input);
+  if (!parsed.ok) return { ok: false, reason: parsed.error.reason };
+  const hint = refHint(input, parsed.ref);
+  return { ok: true, ref: refString(parsed.ref), ...(hint && { hint }) };
 }
 
 /** What to suggest when a ref's repository was not found: an owner typed without `/*` becomes an official image. */

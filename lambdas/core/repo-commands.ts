@@ -1,7 +1,7 @@
 // The rules the repos CLI applies to a tracked list: what add/remove/enable/disable/label change, which item an input
 // means, and which stored refs the collector would skip.
 import type { EditableRepoList, TrackedRepo } from './ports.ts';
-import { refHint, refString, tryParseRef } from './refs.ts';
+import { checkRef } from './refs.ts';
 
 export const CHANGE_COMMANDS = ['add', 'remove', 'enable', 'disable'] as const;
 export type ChangeCommand = (typeof CHANGE_COMMANDS)[number];
@@ -30,11 +30,11 @@ export interface ListedRepo extends TrackedRepo {
 
 export function checkRepos(repos: readonly TrackedRepo[]): ListedRepo[] {
   return repos.map((repo) => {
-    const parsed = tryParseRef(repo.ref);
-    if (!parsed.ok) return { ...repo, invalidReason: parsed.error.reason };
+    const checked = checkRef(repo.ref);
+    if (!checked.ok) return { ...repo, invalidReason: checked.reason };
     // The webhook adds self-hosted items itself: a hint on how they are fed would only be noise in a listing.
-    const hint = parsed.ref.registry === 'registry' ? undefined : refHint(repo.ref, parsed.ref);
-    return { ...repo, canonical: refString(parsed.ref), ...(hint && { hint }) };
+    const hint = checked.ref.startsWith('registry:') ? undefined : checked.hint;
+    return { ...repo, canonical: checked.ref, ...(hint && { hint }) };
   });
 }
 
@@ -70,16 +70,14 @@ async function addRefs(inputs: readonly string[], repos: EditableRepoList): Prom
   const entries: ({ input: string; ref: string; hint?: string } | { input: string; invalid: string })[] = [];
   const seen = new Set<string>();
   for (const input of inputs) {
-    const parsed = tryParseRef(input);
-    if (!parsed.ok) {
-      entries.push({ input, invalid: parsed.error.reason });
+    const checked = checkRef(input);
+    if (!checked.ok) {
+      entries.push({ input, invalid: checked.reason });
       continue;
     }
-    const ref = refString(parsed.ref);
-    if (seen.has(ref)) continue;
-    seen.add(ref);
-    const hint = refHint(input, parsed.ref);
-    entries.push({ input, ref, ...(hint && { hint }) });
+    if (seen.has(checked.ref)) continue;
+    seen.add(checked.ref);
+    entries.push({ input, ref: checked.ref, ...(checked.hint && { hint: checked.hint }) });
   }
   const added = new Set(await repos.add(entries.flatMap((entry) => ('ref' in entry ? [entry.ref] : []))));
   return entries.map((entry): ChangeResult => {
@@ -145,14 +143,14 @@ export function findTracked(input: string, tracked: readonly TrackedRepo[]): { i
   const text = input.trim();
   const literal = tracked.filter((repo) => repo.ref === text);
   if (literal.length > 0) return { items: literal };
-  const parsed = tryParseRef(text);
-  if (!parsed.ok) return { invalid: parsed.error.reason };
-  const canonical = refString(parsed.ref);
+  const checked = checkRef(text);
+  if (!checked.ok) return { invalid: checked.reason };
+  const canonical = checked.ref;
   const exact = tracked.filter((repo) => repo.ref === canonical);
   if (exact.length > 0) return { items: exact, canonical };
   const sameRef = tracked.filter((repo) => {
-    const other = tryParseRef(repo.ref);
-    return other.ok && refString(other.ref) === canonical;
+    const other = checkRef(repo.ref);
+    return other.ok && other.ref === canonical;
   });
   return { items: sameRef, canonical };
 }

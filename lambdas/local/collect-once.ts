@@ -2,7 +2,7 @@
 // (cli/collect-report.ts prints it).
 import type { Env } from '../core/config.ts';
 import type { RecordedError, TrackedRepo } from '../core/ports.ts';
-import { refString, tryParseRef } from '../core/refs.ts';
+import { checkRef } from '../core/refs.ts';
 import { type RefsFromEnv, openLocalPullwatch } from './wiring.ts';
 
 /**
@@ -83,8 +83,8 @@ export async function collectOnce(env: Env, options: CollectOnceOptions = {}): P
       added: local.added,
       outcomes: outcomesSince(items, startedAt, progress),
       skipped: items.flatMap((item) => {
-        const parsed = tryParseRef(item.ref);
-        return item.enabled && !parsed.ok ? [{ ref: item.ref, reason: parsed.error.reason }] : [];
+        const checked = checkRef(item.ref);
+        return item.enabled && !checked.ok ? [{ ref: item.ref, reason: checked.reason }] : [];
       }),
       disabled: items.filter((item) => !item.enabled).length,
       deadLettered: [...local.queue.deadLettered],
@@ -98,10 +98,9 @@ export async function collectOnce(env: Env, options: CollectOnceOptions = {}): P
 function collectedRefs(items: readonly TrackedRepo[]): Map<string, TrackedRepo[]> {
   const refs = new Map<string, TrackedRepo[]>();
   for (const item of items) {
-    const parsed = tryParseRef(item.ref);
-    if (!item.enabled || !parsed.ok) continue;
-    const ref = refString(parsed.ref);
-    refs.set(ref, [...(refs.get(ref) ?? []), item]);
+    const checked = checkRef(item.ref);
+    if (!item.enabled || !checked.ok) continue;
+    refs.set(checked.ref, [...(refs.get(checked.ref) ?? []), item]);
   }
   return refs;
 }

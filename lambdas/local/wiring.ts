@@ -4,12 +4,13 @@ import { createCollectHandler } from '../collect/handler.ts';
 import { ConfigError, type Env, parseDuration, sourcesFromEnv } from '../core/config.ts';
 import { DEFAULTS } from '../core/defaults.ts';
 import type { RecordedError, RepoList } from '../core/ports.ts';
-import { refHint, refString, tryParseRef } from '../core/refs.ts';
+import { checkRef } from '../core/refs.ts';
 import { collectFromSource, type Sources } from '../core/sources/index.ts';
 import { SelfHostedSource } from '../core/sources/registry.ts';
 import { createDispatchHandler, type DispatchResult } from '../dispatch/handler.ts';
 import { documentClient } from '../stores/dynamodb/client.ts';
 import { storesFromEnv } from '../stores/from-env.ts';
+import { discoveryFromEnv } from '../core/discovery/settings.ts';
 import { openLocalDynamo } from './data-dir.ts';
 import { localStoreEnv } from './dynamo.ts';
 import { InProcessQueue } from './queue.ts';
@@ -56,9 +57,9 @@ export function refsFromEnv(text: string): RefsFromEnv {
   const refs = new Map<string, string | undefined>();
   const rejected: RefsFromEnv['rejected'] = [];
   for (const input of text.split(',').filter((part) => part.trim() !== '')) {
-    const parsed = tryParseRef(input);
-    if (!parsed.ok) rejected.push({ input: input.trim(), reason: parsed.error.reason });
-    else if (!refs.has(refString(parsed.ref))) refs.set(refString(parsed.ref), refHint(input, parsed.ref));
+    const checked = checkRef(input);
+    if (!checked.ok) rejected.push({ input: input.trim(), reason: checked.reason });
+    else if (!refs.has(checked.ref)) refs.set(checked.ref, checked.hint);
   }
   return { refs: [...refs].map(([ref, hint]) => ({ ref, ...(hint && { hint }) })), rejected };
 }
@@ -83,9 +84,10 @@ export async function openLocalPullwatch(env: Env, options: LocalWiringOptions) 
   const settings = localSettingsFromEnv(env);
   // Built before the store opens, so a bad upstream setting is reported without touching DATA_DIR.
   const upstreams = sourcesFromEnv(env, { now });
+  const github = discoveryFromEnv(env, { now });
   const dynamo = await openLocalDynamo(settings.dataDir, { create: true, command: options.command, busyAdvice: options.busyAdvice });
 
-  const { repos, series, readModel } = storesFromEnv(localStoreEnv(env), documentClient(dynamo.client));
+  const { repos, series, readModel, discovery } = storesFromEnv(localStoreEnv(env), documentClient(dynamo.client));
   const counters = dynamo.counters;
   const sources: Sources = { ...upstreams, registry: new SelfHostedSource(counters, now) };
   const added = await repos.add(settings.initialRefs.refs.map(({ ref }) => ref));
@@ -117,6 +119,7 @@ export async function openLocalPullwatch(env: Env, options: LocalWiringOptions) 
     queue,
     now,
     redelivery: { delayMs: settings.redeliveryMs, maxReceives: DEFAULTS.maxReceives },
+    discovery: { ...github, states: discovery },
   });
   const dispatch: () => Promise<DispatchResult> = createDispatchHandler({ repos, queue });
 

@@ -90,6 +90,20 @@ describe('collect event source', () => {
   });
 });
 
+describe('GitHub discovery', () => {
+  it('gives collect its GitHub token secret and API URL only when the context names them', () => {
+    expect(resource(collect).Properties.Environment.Variables.GITHUB_SECRET).toBeUndefined();
+    expect(resource(collect).Properties.Environment.Variables.GITHUB_API_URL).toBeUndefined();
+    const withGitHub = synthesize({ context: { githubSecret: 'pullwatch/github', githubApiUrl: 'https://github.example.com/api/v3/' } }).template;
+    const collectId = logicalId(withGitHub, 'AWS::Lambda::Function', 'CollectorCollect');
+    const dispatchId = logicalId(withGitHub, 'AWS::Lambda::Function', 'CollectorDispatch');
+    const secrets = (fn: string) => functionPermissions(withGitHub, fn).flatMap((s) => s.actions).filter((action) => action.startsWith('secretsmanager:'));
+    expect(secrets(collectId)).toEqual(['secretsmanager:GetSecretValue']);
+    expect(secrets(dispatchId)).toEqual([]);
+    expect(withGitHub.toJSON().Resources[collectId].Properties.Environment.Variables).toMatchObject({ GITHUB_SECRET: 'pullwatch/github', GITHUB_API_URL: 'https://github.example.com/api/v3' });
+  });
+});
+
 describe('Docker Hub secret', () => {
   const secretActions = (t: typeof template, fn: string) =>
     functionPermissions(t, fn).flatMap((s) => s.actions).filter((action) => action.startsWith('secretsmanager:'));

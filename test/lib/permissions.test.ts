@@ -61,7 +61,8 @@ describe.each([
   it('let collect record outcomes, write samples and views, reserve request slots and read webhook counts', () => {
     expect(allowed(template, 'CollectorCollect')).toEqual({
       CollectorCollectLogs: LOGS,
-      ReposTable: ['dynamodb:UpdateItem'],
+      // Outcomes, and a github: item's discovery progress.
+      ReposTable: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       ...collectStore,
       CollectorRequestSchedule: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       CollectorQueue: QUEUE_CONSUMER,

@@ -38,6 +38,10 @@ describe('Docker Hub secret setting', () => {
 
   it('rejects a value that is no secret name, naming it', () => {
     expect(() => settings({ dockerhubSecret: 'has spaces in it' })).toThrow('got "has spaces in it"');
+    expect(settings({ githubSecret: 'pullwatch/github' }).githubSecret).toBe('pullwatch/github');
+    expect(() => settings({ githubSecret: 'has spaces' })).toThrow('Context "githubSecret" must be a Secrets Manager secret name or ARN');
+    expect(settings({ githubApiUrl: 'https://ghe.example.com/api/v3/' }).githubApiUrl).toBe('https://ghe.example.com/api/v3');
+    expect(() => settings({ githubApiUrl: 'http://ghe.example.com' })).toThrow('must be an https URL');
   });
 });
 

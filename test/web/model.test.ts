@@ -67,14 +67,14 @@ describe('view state in the URL', () => {
   });
 
   it('round-trips every field, keeping refs readable in the link', () => {
-    const state = { range: '90d', registry: 'ghcr', q: 'acme api', repos: ['ghcr:acme/api', 'dockerhub:acme/web'], sort: 'd7', dir: 'asc' } as const;
+    const state = { range: '90d', registry: 'ghcr', source: 'github:acme/*', q: 'acme api', repos: ['ghcr:acme/api', 'dockerhub:acme/web'], sort: 'd7', dir: 'asc' } as const;
     const search = stateToSearch({ ...state, repos: [...state.repos] });
-    expect(search).toBe('?range=90d&registry=ghcr&q=acme+api&repo=ghcr:acme/api,dockerhub:acme/web&sort=d7&dir=asc');
+    expect(search).toBe('?range=90d&registry=ghcr&source=github:acme/*&q=acme+api&repo=ghcr:acme/api,dockerhub:acme/web&sort=d7&dir=asc');
     expect(parseState(search)).toEqual(state);
   });
 
   it('falls back to defaults for values it does not know, so an old or edited link still opens', () => {
-    expect(parseState('?range=2y&registry=Docker%20Hub&sort=stars&dir=up&repo=nonsense')).toEqual(DEFAULT_STATE);
+    expect(parseState('?range=2y&registry=Docker%20Hub&source=acme&sort=stars&dir=up&repo=nonsense')).toEqual(DEFAULT_STATE);
     expect(parseState('?sort=name')).toMatchObject({ sort: 'name', dir: 'asc' });
   });
 
@@ -152,8 +152,17 @@ describe('rows: the answer’s rows as the page shows them', () => {
   });
 
   it('filters by registry and by every word of the search, over ref and label', () => {
-    expect(filterRows(rows, { registry: 'ghcr', q: '' }).map((one) => one.ref)).toEqual(['ghcr:acme/app', 'ghcr:acme/gone']);
-    expect(filterRows(rows, { registry: '', q: 'THE app' }).map((one) => one.ref)).toEqual(['ghcr:acme/app']);
+    expect(filterRows(rows, { registry: 'ghcr', source: '', q: '' }).map((one) => one.ref)).toEqual(['ghcr:acme/app', 'ghcr:acme/gone']);
+    expect(filterRows(rows, { registry: '', source: '', q: 'THE app' }).map((one) => one.ref)).toEqual(['ghcr:acme/app']);
+  });
+
+  it('filters by the github: ref that discovered an image, and searches where it was found', () => {
+    const discovered = buildRows([
+      dashboardRow('ghcr:acme/api', { discovered_by: 'github:acme/*', found_in: 'github:acme/api .github/workflows/release.yml' }),
+      dashboardRow('dockerhub:acme/web'),
+    ]);
+    expect(filterRows(discovered, { registry: '', source: 'github:acme/*', q: '' }).map((one) => one.ref)).toEqual(['ghcr:acme/api']);
+    expect(filterRows(discovered, { registry: '', source: '', q: 'release.yml' }).map((one) => one.ref)).toEqual(['ghcr:acme/api']);
   });
 });
 
@@ -179,6 +188,8 @@ describe('sorting and charting', () => {
     error: null,
     errorFrom: null,
     warnings: [],
+    discoveredBy: null,
+    foundIn: null,
     paused: false,
     ...fields,
   });

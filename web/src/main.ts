@@ -18,6 +18,7 @@ const emptyState = byId<HTMLElement>('empty');
 const errorState = byId<HTMLElement>('error');
 const announcer = byId<HTMLElement>('announce');
 const registrySelect = byId<HTMLSelectElement>('registry');
+const sourceSelect = byId<HTMLSelectElement>('source');
 const search = byId<HTMLInputElement>('search');
 const table = byId<HTMLTableElement>('repositories');
 const charts = { cumulative: createChart(byId('chart-cumulative'), 'cumulative'), daily: createChart(byId('chart-daily'), 'daily') };
@@ -53,7 +54,18 @@ function syncControls(): void {
     if (state.registry && !registrySelect.querySelector(`option[value="${CSS.escape(state.registry)}"]`)) registrySelect.append(h('option', { value: state.registry }, state.registry));
     registrySelect.value = state.registry;
   }
+  if (sourceSelect.value !== state.source && sourceSelect.querySelector(`option[value="${CSS.escape(state.source)}"]`)) sourceSelect.value = state.source;
   if (search.value !== state.q) search.value = state.q;
+}
+
+/** The `github:` refs that discovered the answer's images: a filter shown only where discovery is in use. */
+function fillSources(answer: DashboardAnswer): void {
+  const sources = [...new Set(answer.repositories.flatMap((row) => (row.discovered_by ? [row.discovered_by] : [])))].sort();
+  byId('source-field').hidden = sources.length === 0;
+  const options = [...sourceSelect.options].slice(1).map((option) => option.value);
+  if (options.join(' ') === sources.join(' ')) return;
+  sourceSelect.replaceChildren(h('option', { value: '' }, 'All sources'), ...sources.map((source) => h('option', { value: source }, `found by ${source}`)));
+  sourceSelect.value = sources.includes(state.source) ? state.source : '';
 }
 
 /** The registries of the answer's rows (and the one the URL asks for), when they are not the options already. */
@@ -76,6 +88,7 @@ async function show(): Promise<void> {
     const answer = await loadAnswer(state.range);
     if (run !== showing) return;
     fillRegistries(answer);
+    fillSources(answer);
     render(answer);
   } catch (error) {
     if (run === showing) showError(error);
@@ -220,6 +233,7 @@ byId('controls').addEventListener('change', (event) => {
   const target = event.target as HTMLInputElement | HTMLSelectElement;
   if (target.name === 'range') setState({ range: target.value as Range });
   else if (target === registrySelect) setState({ registry: registrySelect.value });
+  else if (target === sourceSelect) setState({ source: sourceSelect.value });
 });
 search.addEventListener('input', () => setState({ q: search.value }, 'search'));
 table.tHead!.addEventListener('click', (event) => {

@@ -33,6 +33,9 @@ export interface RepoRow {
   errorFrom: 'own' | 'wildcard' | null;
   /** What the last collection said to act on (a cut listing), the wildcard's for a repository found behind one. */
   warnings: string[];
+  /** The `github:` ref that discovered this image, and where it was found. */
+  discoveredBy: string | null;
+  foundIn: string | null;
   paused: boolean;
 }
 
@@ -59,6 +62,8 @@ export function buildRows(rows: readonly DashboardRow[]): RepoRow[] {
     error: row.error,
     errorFrom: row.error ? (row.error.wildcard ? 'wildcard' : 'own') : null,
     warnings: row.warnings ?? [],
+    discoveredBy: row.discovered_by ?? null,
+    foundIn: row.found_in ?? null,
     paused: !row.enabled,
   }));
 }
@@ -66,11 +71,12 @@ export function buildRows(rows: readonly DashboardRow[]): RepoRow[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Filter, sort, chart selection
 
-export function filterRows(rows: readonly RepoRow[], state: Pick<ViewState, 'registry' | 'q'>): RepoRow[] {
+export function filterRows(rows: readonly RepoRow[], state: Pick<ViewState, 'registry' | 'source' | 'q'>): RepoRow[] {
   const words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
   return rows.filter((row) => {
     if (state.registry && row.registry !== state.registry) return false;
-    const text = `${row.ref} ${row.label ?? ''}`.toLowerCase();
+    if (state.source && row.discoveredBy !== state.source) return false;
+    const text = `${row.ref} ${row.label ?? ''} ${row.foundIn ?? ''}`.toLowerCase();
     return words.every((word) => text.includes(word));
   });
 }

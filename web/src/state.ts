@@ -19,6 +19,8 @@ export interface ViewState {
   range: Range;
   /** '' for every registry. */
   registry: string;
+  /** A `github:` ref: only the images it discovered; '' for all. */
+  source: string;
   /** Search text over `registry:name` and label. */
   q: string;
   /** Refs (`registry:name`) chosen for the charts; empty: the busiest shown rows. */
@@ -27,9 +29,10 @@ export interface ViewState {
   dir: SortDir;
 }
 
-export const DEFAULT_STATE: Readonly<ViewState> = Object.freeze({ range: '30d', registry: '', q: '', repos: [], sort: 'total', dir: 'desc' });
+export const DEFAULT_STATE: Readonly<ViewState> = Object.freeze({ range: '30d', registry: '', source: '', q: '', repos: [], sort: 'total', dir: 'desc' });
 
 const REGISTRY = /^[a-z]+$/;
+const SOURCE = /^github:[a-z0-9-]+\/[a-z0-9._*-]+(\?forks=true)?$/;
 
 /** Reads a query string leniently: anything unknown falls back to its default, so an old or edited link still opens. */
 export function parseState(search: string): ViewState {
@@ -42,6 +45,7 @@ export function parseState(search: string): ViewState {
   return {
     range: (RANGES as readonly string[]).includes(range ?? '') ? (range as Range) : DEFAULT_STATE.range,
     registry: REGISTRY.test(registry) ? registry : '',
+    source: SOURCE.test(params.get('source') ?? '') ? params.get('source')! : '',
     q: (params.get('q') ?? '').slice(0, 200),
     repos: [...new Set(params.getAll('repo').flatMap((value) => value.split(',')).map((ref) => ref.trim()).filter((ref) => ref.includes(':')))],
     sort: sortKey,
@@ -54,6 +58,7 @@ export function stateToSearch(state: ViewState): string {
   const params = new URLSearchParams();
   if (state.range !== DEFAULT_STATE.range) params.set('range', state.range);
   if (state.registry) params.set('registry', state.registry);
+  if (state.source) params.set('source', state.source);
   if (state.q) params.set('q', state.q);
   if (state.repos.length > 0) params.set('repo', state.repos.join(','));
   if (state.sort !== DEFAULT_STATE.sort || state.dir !== DEFAULT_STATE.dir) {

@@ -2,10 +2,10 @@
 // caller), GITHUB_DISCOVERY_INTERVAL.
 import { type Env, ConfigError, httpSettingsFromEnv, parseDuration, upstreamUrl } from '../config.ts';
 import { DEFAULTS } from '../defaults.ts';
-import type { DiscoveryStates } from '../ports.ts';
 import type { DiscoveryDeps } from './collect-github.ts';
 
-export function discoveryFromEnv(env: Env, states: DiscoveryStates, options: { token?: string; now?: () => Date } = {}): DiscoveryDeps {
+/** Everything but where the states are kept: read before any store is opened, so a bad setting touches nothing. */
+export function discoveryFromEnv(env: Env, options: { token?: string; now?: () => Date } = {}): Omit<DiscoveryDeps, 'states'> {
   const token = options.token ?? env.GITHUB_TOKEN?.trim();
   const intervalMs = env.GITHUB_DISCOVERY_INTERVAL ? parseDuration('GITHUB_DISCOVERY_INTERVAL', env.GITHUB_DISCOVERY_INTERVAL) : DEFAULTS.githubDiscoveryIntervalMs;
   // Zero would read the whole owner again on every poll: the budget GitHub gives is too small for that.
@@ -17,7 +17,6 @@ export function discoveryFromEnv(env: Env, states: DiscoveryStates, options: { t
       ...(token && { token }),
       now: options.now ?? (() => new Date()),
     },
-    states,
     intervalMs,
     maxRequestsPerRun: DEFAULTS.githubRequestsPerRun,
   };

@@ -1,6 +1,7 @@
 // What a person sees of a `github:` ref: repositories read, images found and tracked, misses, and when discovery runs next.
-import type { DiscoveryState } from './discover.ts';
+import type { TrackedRepo } from '../ports.ts';
 import { trackedCandidates } from './collect-github.ts';
+import type { DiscoveryState } from './discover.ts';
 
 export interface DiscoverySummary {
   /** Repositories read by the last complete pass (or by the pass under way, before one completed). */
@@ -27,4 +28,24 @@ export function discoverySummary(state: DiscoveryState, now: Date): DiscoverySum
     ...(next && { nextRunAt: next }),
     ...(state.pass && { inProgress: { repositoriesRead: state.pass.repositoriesRead } }),
   };
+}
+
+/** For each discovered image, by its ref: the `github:` item that found it and where (`github:acme/api .github/…`). */
+export function discoveredByRef(repos: readonly TrackedRepo[]): Map<string, { by: string; foundIn: string }> {
+  const found = new Map<string, { by: string; foundIn: string }>();
+  for (const repo of repos) {
+    if (!repo.discovery) continue;
+    for (const image of trackedCandidates(repo.discovery, [])) if (!found.has(image.ref)) found.set(image.ref, { by: repo.ref, foundIn: image.foundIn });
+  }
+  return found;
+}
+
+/** Rows of series found through discovery gain `found_in`; the others stay as they are (registry-stats' shape). */
+export function withFoundIn<Row extends { registry: string; name: string }>(rows: Row[], repos: readonly TrackedRepo[]): (Row & { found_in?: string })[] {
+  const found = discoveredByRef(repos);
+  if (found.size === 0) return rows;
+  return rows.map((row) => {
+    const discovered = found.get(`${row.registry}:${row.name}`);
+    return discovered ? { ...row, found_in: discovered.foundIn } : row;
+  });
 }

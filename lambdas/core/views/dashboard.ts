@@ -6,6 +6,7 @@ import { type Measure, measureOf } from '../measures.ts';
 import type { RecordedError, SeriesStore, TrackedRepo } from '../ports.ts';
 import { RANGE_DAYS, type Range } from '../ranges.ts';
 import { type SeriesView, figuresOn, lifetimeTotal } from '../read-model.ts';
+import { discoveredByRef } from '../discovery/summary.ts';
 import { refString, tryParseRef } from '../refs.ts';
 import { seriesKey } from '../samples.ts';
 import { type SeriesHistory, dailyHistories, historyDeltas, hourBuckets, hourlyHistories, hourlySeries } from './series.ts';
@@ -49,6 +50,9 @@ export interface DashboardRow {
    * rows): the item's own, or the wildcard's that found the repository. Absent when nothing.
    */
   warnings?: string[];
+  /** For an image found through discovery: the `github:` ref that found it, and where. */
+  discovered_by?: string;
+  found_in?: string;
   /** Per bucket of the axis; `null` before tracking began. */
   daily: (number | null)[];
   cumulative: (number | null)[];
@@ -122,10 +126,12 @@ function dashboardRows(
   const tracked = canonicalItems(repos);
   const own = new Map(tracked.map((item) => [item.ref, item]));
   const wildcards = tracked.filter((item) => item.ref.endsWith('/*'));
+  const discovered = discoveredByRef(repos);
   const sorted = [...views].sort((a, b) => (seriesKey(a) < seriesKey(b) ? -1 : 1));
   const rows = sorted.map((view): DashboardRow => {
     const item = own.get(view.key);
-    const wildcard = item ? undefined : coveringWildcard(view.key, wildcards);
+    // A repository found behind a wildcard, or through discovery, shows that item's state.
+    const wildcard = item ? undefined : (coveringWildcard(view.key, wildcards) ?? own.get(discovered.get(view.key)?.by ?? ''));
     const figures = figuresOn(view, today);
     const measure = measureOf(view);
     const { daily, cumulative } = seriesOf(view);
@@ -154,6 +160,7 @@ function dashboardRows(
       last_success_at: item?.lastSuccessAt ?? wildcard?.lastSuccessAt ?? (measure === 'pulls' ? view.latest.collectedAt : null),
       error: item ? rowError(item.lastError) : wildcardError(view.key, wildcard),
       ...warningsOf(item ?? wildcard),
+      ...discoveredAs(discovered.get(view.key)),
       daily,
       cumulative,
     };
@@ -244,4 +251,8 @@ function sumKnown(values: readonly (number | null)[]): number | null {
   let sum: number | null = null;
   for (const value of values) if (value !== null) sum = (sum ?? 0) + value;
   return sum;
+}
+
+function discoveredAs(found: { by: string; foundIn: string } | undefined): Pick<DashboardRow, 'discovered_by' | 'found_in'> {
+  return found ? { discovered_by: found.by, found_in: found.foundIn } : {};
 }
