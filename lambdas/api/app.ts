@@ -2,7 +2,7 @@
 // Lambda in AWS and by @hono/node-server locally.
 import { type Context, Hono } from 'hono';
 import { etag } from 'hono/etag';
-import { dayOf, daysBetween, isoSeconds } from '../core/days.ts';
+import { dayOf, daysBetween } from '../core/days.ts';
 import type { ReadModel, RegistryCounters, RepoList, RepositoryCounts, SeriesStore } from '../core/ports.ts';
 import { RANGES, type Range } from '../core/ranges.ts';
 import { discoverySummary, withFoundIn } from '../core/discovery/summary.ts';
@@ -101,7 +101,8 @@ export function createApiApp(deps: ApiDeps): Hono {
           name: parsed.ok ? parsed.ref.path : null,
           enabled: repo.enabled,
           label: repo.label ?? null,
-          last_success_at: repo.lastSuccessAt ? isoSeconds(repo.lastSuccessAt) : null,
+          // Full precision, like last_error.at: which came last matters here, and the peer has no such endpoint.
+          last_success_at: repo.lastSuccessAt ?? null,
           last_error: repo.lastError ?? null,
           ...(repo.warnings && { warnings: repo.warnings }),
           ...(repo.discovery && { discovery: discoveryAnswer(discoverySummary(repo.discovery, now())) }),

@@ -425,7 +425,7 @@ describe('bounds that come from the deployment and from hand-written items', () 
       expect(text).toContain('pullwatch_ref_last_success_timestamp_seconds{registry="dockerhub",ref="dockerhub:hand/string-20"} 1795428000');
       expect(text).toContain('pullwatch_refs{registry="dockerhub",state="never"} 3');
       const repos = (await (await app.request('/api/repos')).json()) as { ref: string; last_success_at: string | null }[];
-      expect(repos.map((repo) => repo.last_success_at)).toEqual([null, null, null, '2026-11-23T10:00:00Z']);
+      expect(repos.map((repo) => repo.last_success_at)).toEqual([null, null, null, '2026-11-23T10:00:00.000Z']);
     } finally {
       await dynamo.close();
     }

@@ -9,7 +9,7 @@ import type { FakeUpstream } from '../fakes/upstream.ts';
 import { startLocalProcess } from '../local/process.ts';
 import { startTestDynamo } from '../stores/dynalite.ts';
 import { startFakeCloudFormation } from './fake-cloudformation.ts';
-import { runCli } from './run.ts';
+import { offlineAws, runCli } from './run.ts';
 
 let dataDir: string;
 beforeAll(async () => {
@@ -125,7 +125,7 @@ describe('npm run repos: usage', () => {
     const run = await repos('frob', 'nginx');
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^repos: unknown command "frob"\nUsage: npm run repos -- <list\|add\|remove\|enable\|disable\|label>/);
+    expect(run.stderr).toMatch(/^repos: unknown command "frob"\nUsage: npm run repos -- <list\|add\|remove\|enable\|disable\|label\|urls>/);
   });
 });
 
@@ -139,15 +139,10 @@ describe('npm run repos against the deployed stack (AWS endpoints faked: CloudFo
     cloudformation = await startFakeCloudFormation({ Pullwatch: { DashboardUrl: 'https://d.example', ReposTableName: LOCAL_TABLES.repos } });
     const endpoint = await dynamo.client.config.endpoint!();
     aws = {
-      AWS_ENDPOINT_URL_DYNAMODB: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`,
-      AWS_ENDPOINT_URL_CLOUDFORMATION: cloudformation.url,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_SESSION_TOKEN: undefined,
-      AWS_PROFILE: undefined,
-      AWS_REGION: undefined,
-      AWS_DEFAULT_REGION: undefined,
-      AWS_CONFIG_FILE: '/nonexistent/pullwatch-test/config',
+      ...offlineAws({
+        AWS_ENDPOINT_URL_DYNAMODB: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`,
+        AWS_ENDPOINT_URL_CLOUDFORMATION: cloudformation.url,
+      }),
       // vitest's config silences the AWS SDK's notice for the tests themselves; the CLI must keep it silent unasked.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined,
     };

@@ -25,3 +25,20 @@ export async function runCli(script: `bin/${string}.ts`, args: readonly string[]
   const [code] = (await once(child, 'close')) as [number | null];
   return { code, stdout, stderr };
 }
+
+/**
+ * The environment of a CLI run against faked AWS endpoints (`AWS_ENDPOINT_URL_<SERVICE>`): test credentials, and nothing
+ * of the machine's own profile, region or config file.
+ */
+export function offlineAws(endpoints: Record<string, string>): Record<string, string | undefined> {
+  return {
+    ...endpoints,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_REGION: undefined,
+    AWS_DEFAULT_REGION: undefined,
+    AWS_CONFIG_FILE: '/nonexistent/pullwatch-test/config',
+  };
+}

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, json, startFakeUpstream } from '../fakes/upstream.ts';
 import { startFakeCloudFormation } from './fake-cloudformation.ts';
-import { runCli } from './run.ts';
+import { offlineAws, runCli } from './run.ts';
 
 let cloudformation: FakeUpstream;
 let lambda: FakeUpstream;
@@ -25,17 +25,7 @@ beforeAll(async () => {
     invoked.push(`${decodeURIComponent(url.pathname.split('/')[3]!)} ${request.headers['x-amz-invocation-type']}`);
     json(response, 200, { dispatched: 12, rejected: 1 });
   });
-  aws = {
-    AWS_ENDPOINT_URL_CLOUDFORMATION: cloudformation.url,
-    AWS_ENDPOINT_URL_LAMBDA: lambda.url,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_SESSION_TOKEN: undefined,
-    AWS_PROFILE: undefined,
-    AWS_REGION: undefined,
-    AWS_DEFAULT_REGION: undefined,
-    AWS_CONFIG_FILE: '/nonexistent/pullwatch-test/config',
-  };
+  aws = offlineAws({ AWS_ENDPOINT_URL_CLOUDFORMATION: cloudformation.url, AWS_ENDPOINT_URL_LAMBDA: lambda.url });
 });
 afterAll(async () => {
   await cloudformation.close();

@@ -12,7 +12,7 @@ import { documentClient } from '../../lambdas/stores/dynamodb/client.ts';
 import { storesFromEnv } from '../../lambdas/stores/from-env.ts';
 import { LOCAL_TABLES } from '../../lambdas/local/dynamo.ts';
 import { startFakeCloudFormation } from '../cli/fake-cloudformation.ts';
-import { runCli } from '../cli/run.ts';
+import { offlineAws, runCli } from '../cli/run.ts';
 import { startTestDynamo } from '../stores/dynalite.ts';
 import { IMPORT_HELP, parseExportArgs, parseImportArgs, readHistoryFiles } from '../../cli/history.ts';
 
@@ -124,17 +124,10 @@ describe('npm run import / export --aws (AWS endpoints faked: CloudFormation, an
     });
     try {
       const endpoint = await dynamo.client.config.endpoint!();
-      const aws = {
+      const aws = offlineAws({
         AWS_ENDPOINT_URL_DYNAMODB: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`,
         AWS_ENDPOINT_URL_CLOUDFORMATION: cloudformation.url,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_SESSION_TOKEN: undefined,
-        AWS_PROFILE: undefined,
-        AWS_REGION: undefined,
-        AWS_DEFAULT_REGION: undefined,
-        AWS_CONFIG_FILE: '/nonexistent/pullwatch-test/config',
-      };
+      });
       const imported = await runCli('bin/import.ts', [join(work, 'registry-stats'), '--aws', '--region', 'eu-west-1'], aws);
       expect(imported.stderr).toBe('');
       expect(imported.stdout).toContain(`20 readings imported from 10 files into stack Pullwatch (dynamodb ${LOCAL_TABLES.series}, eu-west-1)`);

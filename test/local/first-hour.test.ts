@@ -40,7 +40,7 @@ describe('a repository tracked an hour ago', () => {
       const [row] = (await (await fetch(`${reader.url}api/summary`)).json()) as Record<string, unknown>[];
       expect(row).toMatchObject({ name: 'acme/new', pull_count: 5_030, pulls_1d: 30, pulls_7d: 30, pulls_30d: 30, first_seen_at: expect.stringMatching(new RegExp(`^${today}T09:00`)) });
       const daily = (await (await fetch(`${reader.url}api/pulls/daily?by=ref&from=${today}`)).json()) as Record<string, unknown>[];
-      expect(daily).toEqual([{ timestamp: `${today}T00:00:00.000Z`, registry: 'dockerhub', repo: 'acme/new', daily_pulls: 30, first_seen: true, first_seen_at: row!.first_seen_at }]);
+      expect(daily).toEqual([{ timestamp: `${today}T00:00:00Z`, registry: 'dockerhub', repo: 'acme/new', daily_pulls: 30, first_seen: true, first_seen_at: row!.first_seen_at }]);
       const dashboard = (await (await fetch(`${reader.url}api/dashboard?range=30d`)).json()) as { buckets: string[]; repositories: { pulls_1d: number; daily: (number | null)[] }[] };
       expect(dashboard.buckets.at(-1)).toBe(today);
       expect(dashboard.repositories[0]).toMatchObject({ pulls_1d: 30 });
