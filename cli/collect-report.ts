@@ -38,7 +38,7 @@ export function renderReport(report: CollectReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function summaryLine(report: CollectReport): string {
+function summaryLine(report: CollectReport): string {
   const count = (status: RefStatus) => report.outcomes.filter((outcome) => outcome.status === status).length;
   const seconds = ((Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000).toFixed(1);
   if (report.outcomes.length === 0) {

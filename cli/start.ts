@@ -1,4 +1,5 @@
 // What `npm start` says: the line it runs at, what REPOS did, and, on Ctrl-C, what stopping waits for.
+import { durationText } from '../lambdas/core/days.ts';
 import type { LocalPullwatch } from '../lambdas/local/server.ts';
 import { plural } from './layout.ts';
 import { reposEnvLines } from './repos-env.ts';
@@ -27,9 +28,3 @@ export function stoppedAtOnceLine(collecting: readonly string[]): string {
 }
 
 /** `1h`, `10m`, `30s`, `1500ms`: the largest unit that divides the interval. */
-function durationText(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}

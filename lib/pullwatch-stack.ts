@@ -1,6 +1,7 @@
 // Wires pullwatch's constructs into one stack and publishes the URLs and names a user needs after deploying.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { STORE_KIND_OUTPUT } from '../lambdas/core/store-guard.ts';
 import { Alarms } from './alarms.ts';
 import { Collector } from './collector.ts';
 import { Dashboard } from './dashboard.ts';
@@ -58,7 +59,7 @@ export class PullwatchStack extends Stack {
       description: 'Where the samples live: a DynamoDB table name, or "database.table" in Timestream',
       value: seriesStore.storeName,
     });
-    new CfnOutput(this, 'SeriesStoreKind', { description: 'timestream or dynamodb', value: seriesStore.kind });
+    new CfnOutput(this, STORE_KIND_OUTPUT, { description: 'timestream or dynamodb', value: seriesStore.kind });
     new CfnOutput(this, 'ReadModelTableName', {
       description: 'DynamoDB table the default views are served from (view and generation items): the series table itself on the DynamoDB store',
       value: seriesStore.readModelTableName,

@@ -18,6 +18,8 @@ export interface RefMessage {
   attempt?: number;
   /** The tracked item's ref as stored, when it is not the canonical form (`nginx` typed in the console). */
   item?: string;
+  /** A `github:` ref's discovery carried on from the message before, which already sent the images it knew. */
+  continues?: boolean;
 }
 
 export interface DispatchPlan {
@@ -92,6 +94,7 @@ const refMessageSchema = z.object({
   parent: z.optional(refText),
   attempt: z.optional(z.int().check(z.nonnegative())),
   item: z.optional(refText),
+  continues: z.optional(z.boolean()),
 });
 
 export function encodeRefMessage(message: RefMessage): string {

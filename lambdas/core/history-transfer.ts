@@ -27,7 +27,7 @@ export interface TransferDeps {
 
 const ALREADY = 'already stored';
 const OLDER = 'older than the reading stored for its day';
-const LOWER = "lower than Quay's count stored for its day";
+const LOWER = 'lower than the count stored for its day';
 /** Readings folded and written per call: a year of daily readings of a few dozen repositories. */
 const WRITE_BATCH = 5_000;
 /** Raw readings exported: what hourly views read (31 days and the day before), with a day to spare. */
@@ -89,7 +89,9 @@ function skipReason(sample: Sample, stored: [number, string] | undefined): strin
   const [count, at] = stored;
   if (sample.measure === 'daily_actions') return sample.pullCount === count ? ALREADY : sample.pullCount < count ? LOWER : undefined;
   if (sample.collectedAt === at) return sample.pullCount <= count ? ALREADY : undefined;
-  return sample.collectedAt < at ? OLDER : undefined;
+  if (sample.collectedAt < at) return OLDER;
+  // A later time with a lower count is a file's made-up closing time (an /api/pulls CSV row), not a newer reading.
+  return sample.pullCount < count ? LOWER : undefined;
 }
 
 async function write(samples: readonly Sample[], deps: TransferDeps): Promise<void> {

@@ -35,8 +35,10 @@ export interface RepoList {
   list(): Promise<TrackedRepo[]>;
   /** Adds refs that are not tracked yet; returns the ones it added. */
   add(refs: readonly string[]): Promise<string[]>;
-  /** Outcomes are recorded only on refs still tracked: a ref removed mid-collection stays removed. */
-  /** Clears the error; `warnings` replace the item's previous ones (none given: the item has none). */
+  /**
+   * Outcomes are recorded only on refs still tracked: a ref removed mid-collection stays removed. A success clears the
+   * error; its `warnings` replace the item's previous ones (none given: the item has none).
+   */
   recordSuccess(ref: string, at: string, warnings?: readonly string[]): Promise<void>;
   recordError(ref: string, error: RecordedError): Promise<void>;
 }

@@ -2,7 +2,7 @@
 // fails, and the whole deploy rolls back before any new store is created, when the series store would change unasked.
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { storeChangeRefusal } from '../core/store-guard.ts';
+import { STORE_KIND_OUTPUT, storeChangeRefusal } from '../core/store-guard.ts';
 import { logger } from '../logger.ts';
 
 /** The custom resource's properties (lib/store-guard.ts); CloudFormation passes every value as a string. */
@@ -11,8 +11,6 @@ export interface StoreGuardProperties {
   AllowStoreChange: string;
 }
 
-/** The stack output naming the store a deployed stack was built with (lib/pullwatch-stack.ts). */
-export const STORE_KIND_OUTPUT = 'SeriesStoreKind';
 
 export interface StoreGuardDeps {
   readonly describeStack: (stackId: string) => Promise<Stack | undefined>;

@@ -3,9 +3,10 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ReadModel, SeriesStore } from '../core/ports.ts';
+import { STORE_KIND_OUTPUT } from '../core/store-guard.ts';
 import { documentClient } from './dynamodb/client.ts';
 import { storesFromEnv } from './from-env.ts';
-import { AwsTargetError, explainAwsError, stackOutput } from './stack-outputs.ts';
+import { AwsTargetError, explainAwsError, resolveRegion, stackOutput } from './stack-outputs.ts';
 
 export interface HistoryStores {
   series: SeriesStore;
@@ -19,12 +20,7 @@ export interface HistoryStores {
 export async function openStackHistoryStores(target: { stack: string; region?: string }): Promise<HistoryStores> {
   const cloudformation = new CloudFormationClient(target.region ? { region: target.region } : {});
   try {
-    let region: string;
-    try {
-      region = await cloudformation.config.region();
-    } catch (error) {
-      throw new AwsTargetError('no AWS region: pass --region <region>, or set AWS_REGION or a region in your AWS profile', { cause: error });
-    }
+    const region = await resolveRegion(cloudformation);
     const where = { stack: target.stack, region };
     const output = async (name: string) => {
       try {
@@ -33,7 +29,7 @@ export async function openStackHistoryStores(target: { stack: string; region?: s
         throw new AwsTargetError(explainAwsError(error, where) ?? String((error as Error).message), { cause: error });
       }
     };
-    const [kind, name, readModelTable] = [await output('SeriesStoreKind'), await output('SeriesStoreName'), await output('ReadModelTableName')];
+    const [kind, name, readModelTable] = [await output(STORE_KIND_OUTPUT), await output('SeriesStoreName'), await output('ReadModelTableName')];
     const [database, table] = name.split('.');
     const env = {
       SERIES_STORE: kind,
@@ -42,8 +38,9 @@ export async function openStackHistoryStores(target: { stack: string; region?: s
       // The repos table is not used here; storesFromEnv builds it all the same.
       REPOS_TABLE: readModelTable,
     };
-    // storesFromEnv makes the Timestream clients with the SDK's own region lookup: give it the region found here.
-    process.env.AWS_REGION ??= region;
+    // storesFromEnv makes the Timestream clients with the SDK's own region lookup: it must find this region, not another
+    // one set in the environment (a one-shot command, so its own environment is the place).
+    process.env.AWS_REGION = region;
     const { series, readModel } = storesFromEnv(env, documentClient(new DynamoDBClient({ region })));
     return {
       series,

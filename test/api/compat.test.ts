@@ -174,7 +174,7 @@ describe('/api/health', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { status: string; reason: string };
     expect(body.status).toBe('degraded');
-    expect(body.reason).toContain('within the last 3 polls (3 h)');
+    expect(body.reason).toContain('within the last 3 polls (3h)');
     expect(body.reason).toContain('2026-11-23T08:59:00.000Z');
     expect(body.reason).toContain('1 of 1 enabled refs failed');
     // Still ready: it has collected once; a readiness check is about starting up.
@@ -183,6 +183,8 @@ describe('/api/health', () => {
 
   it('answers ?ready with 503 until the first successful collection; degraded before it only once every ref failed', async () => {
     const repos = new MemoryRepos();
+    // Nothing tracked yet: ready, so a container health check does not restart a pullwatch waiting for its first ref.
+    expect((await appAt(repos, NOW).request('/api/health?ready')).status).toBe(200);
     await repos.add(['dockerhub:library/nginx', 'ghcr:acme/tool']);
     const app = appAt(repos, NOW);
     const unready = await app.request('/api/health?ready');

@@ -2,6 +2,7 @@
 import { benchApi } from './api.ts';
 import { benchBundles } from './bundles.ts';
 import { benchDashboard } from './dashboard.ts';
+import { benchDiscovery } from './discovery.ts';
 import { benchIngest } from './ingest.ts';
 import { benchLoad } from './load.ts';
 import { benchPoll, benchRateLimitedPoll } from './poll.ts';
@@ -16,6 +17,7 @@ const report = {
   ingest: { oneEventEach: await benchIngest(), thousandEventsEach: await benchIngest(100, 10, 1_000) },
   dashboard: await benchDashboard(),
   load: await benchLoad(),
+  discovery: await benchDiscovery(),
   // 1,000 refs at 180 requests a minute take more than 5 minutes by construction, each: only on request.
   ...(process.argv.includes('--rate-limited') && {
     rateLimitedPoll: { oneInstance: await benchRateLimitedPoll(), twoInstances: await benchRateLimitedPoll({ instances: 2 }) },

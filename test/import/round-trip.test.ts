@@ -155,7 +155,7 @@ describe.each(STORES)('export → import over %s', (_name, makeSeries) => {
         taken: 0,
         skipped: [
           { reason: 'older than the reading stored for its day', count: 1 },
-          { reason: "lower than Quay's count stored for its day", count: 1 },
+          { reason: 'lower than the count stored for its day', count: 1 },
         ],
       },
     ]);

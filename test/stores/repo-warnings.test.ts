@@ -25,7 +25,7 @@ describe('listing warnings on the repos table', () => {
 
     const app = createApiApp({ repos, series: new MemorySeries(), readModel: new MemoryReadModel(), pollMinutes: 60 });
     const [row] = (await (await app.request('/api/repos')).json()) as Record<string, unknown>[];
-    expect(row).toMatchObject({ ref: 'dockerhub:hugeorg/*', last_success_at: '2026-11-23T10:00:00Z', last_error: null, warnings: [cap] });
+    expect(row).toMatchObject({ ref: 'dockerhub:hugeorg/*', last_success_at: '2026-11-23T10:00:00.000Z', last_error: null, warnings: [cap] });
 
     await repos.recordSuccess('dockerhub:hugeorg/*', '2026-11-23T11:00:00.000Z', ['second']);
     expect((await repos.list())[0]!.warnings).toEqual(['second']);

@@ -2,7 +2,11 @@
 // range), and renders cards, charts and table; every control writes the URL, and back/forward read it again.
 // Imported first, so the view's request leaves before the modules below are evaluated.
 import { loadAnswer } from './answers.ts';
+// In cascade order: the page, then its charts and table, then the phone overrides of all three.
 import './style.css';
+import './charts.css';
+import './table.css';
+import './phone.css';
 import { ApiError, type DashboardAnswer, badgeUrl } from './api.ts';
 import { renderCards } from './cards.ts';
 import { type Axis, type ChartSeries, PALETTE_SIZE, createChart } from './charts.ts';

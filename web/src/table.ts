@@ -8,7 +8,7 @@ import type { SortKey, ViewState } from './state.ts';
 
 /**
  * Too narrow for every column (a phone, a small tablet): the name, total, 7 days and trend come first, the other
- * columns follow, reached by scrolling the table. Wider screens fit the whole table (style.css).
+ * columns follow, reached by scrolling the table. Wider screens fit the whole table (table.css).
  */
 export const narrowLayout = matchMedia('(max-width: 52rem)');
 
@@ -91,7 +91,7 @@ function repoCell(row: RepoRow): HTMLTableCellElement {
   return h(
     'th',
     { scope: 'row', class: 'repo' },
-    // Where the registry column is left out (style.css), the name says where it lives.
+    // Where the registry column is left out (table.css), the name says where it lives.
     h('span', { class: 'repo-registry', 'aria-hidden': 'true' }, row.registry),
     h('span', { class: 'repo-name' }, breakable(row.name)),
     row.label ? h('span', { class: 'repo-label' }, row.label) : null,

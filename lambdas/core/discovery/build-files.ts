@@ -113,7 +113,7 @@ function readGoReleaser(config: Data, repository: Repository, add: Add): void {
   const project = typeof config.project_name === 'string' ? config.project_name : repository.repo;
   const scope: NameScope = { ...repository, env: [] };
   // Any other template (`{{ .Env.REGISTRY }}`) is unknown until release time; as an expression it reads as unresolved.
-  const template = (text: string) => text.replace(/\{\{\s*\.ProjectName\s*\}\}/g, project).replace(/\{\{([^}]*)\}\}/g, '$${{$1}}');
+  const template = (text: string) => text.replace(/\{\{\s*\.ProjectName\s*\}\}/g, project).replace(/\{\{([^}]{0,256})\}\}/g, '$${{$1}}');
   const each = (key: string, field: string) => {
     for (const entry of Array.isArray(config[key]) ? config[key] : []) {
       if (isData(entry)) for (const image of list(entry[field])) add(template(image), scope, false, image);
@@ -141,7 +141,7 @@ function list(value: unknown): string[] {
 
 /** Splits on commas outside `${{ … }}`, whose function calls have commas of their own. */
 function splitCommas(line: string): string[] {
-  return (line.match(/(?:\$\{\{[^}]*\}\}|[^,])+/g) ?? []).map((item) => item.trim()).filter((item) => item !== '');
+  return (line.match(/(?:\$\{\{[^}]{0,256}\}\}|[^,])+/g) ?? []).map((item) => item.trim()).filter((item) => item !== '');
 }
 
 function lines(value: unknown): string[] {

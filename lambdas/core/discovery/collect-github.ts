@@ -43,21 +43,29 @@ export async function collectGitHubMessage(message: RefMessage, deps: GitHubColl
   }
   const { states, github, intervalMs, maxRequestsPerRun } = deps.discovery;
   const before = (await states.load(item)) ?? {};
-  const run = await discover(parsed.target, before, new GitHubClient(github), { now: deps.now, intervalMs, maxRequests: maxRequestsPerRun });
+  const run = await discover(parsed.target, before, new GitHubClient(github), {
+    now: deps.now,
+    intervalMs,
+    maxRequests: maxRequestsPerRun,
+    checkpoint: (state) => states.save(item, state, { passCompleted: false }),
+  });
   await states.save(item, run.state, { passCompleted: run.completed });
 
-  const children = trackedCandidates(run.state, message.skip ?? []);
+  // A continuation collects only what it found new: the images known before were sent by the message before it.
+  const known = message.continues ? new Set(trackedCandidates(before, []).map((candidate) => candidate.ref)) : new Set<string>();
+  const children = trackedCandidates(run.state, message.skip ?? []).filter((candidate) => !known.has(candidate.ref));
   if (children.length > 0) await deps.queue.send(children.map((child) => ({ ref: child.ref, parent: item })));
   const cut = !run.completed && !run.state.parkedUntil && !run.state.lastError && run.state.pass !== undefined;
-  if (cut) await deps.queue.send([message], CONTINUE_DELAY_SECONDS);
+  if (cut) await deps.queue.send([{ ...message, continues: true }], CONTINUE_DELAY_SECONDS);
 
   const failed = run.state.lastError;
+  const warnings = discoveryWarnings(item, run.state);
   // Images found so far are collected all the same; the failure shows on the ref until a run gets through.
   if (failed) await deps.repos.recordError(item, failed);
-  else await deps.repos.recordSuccess(item, at);
+  else await deps.repos.recordSuccess(item, at, warnings);
   await deps.readModel.touch();
   if (failed && children.length === 0) return { status: 'failed', error: failed, retry: failed.kind === 'transient' };
-  return { status: 'stored', samples: 0, expanded: children.length, warnings: discoveryWarnings(message.ref, run.state), drops: [] };
+  return { status: 'stored', samples: 0, expanded: children.length, warnings, drops: [] };
 }
 
 /** A candidate's own collection found nothing there: remembered, so it is not probed again before the next pass. */

@@ -1,6 +1,7 @@
 // One discovery run for a `github:` ref: list the owner's repositories, read each one's tree and build files, and turn
-// what they publish into candidate images. Progress is kept in a plain state object after every request, so a run cut
-// short by GitHub's budget (or a crash) resumes where it stopped: a backlog that drains, never a restart.
+// what they publish into candidate images. Progress is a plain state object, advanced request by request and handed to
+// `checkpoint` after each repository, so a run cut short by GitHub's budget, a failure or a crash resumes where it
+// stopped: a backlog that drains, never a restart.
 import { UpstreamError } from '../errors.ts';
 import type { RecordedError } from '../ports.ts';
 import { tryParseRef } from '../refs.ts';
@@ -26,6 +27,8 @@ interface RepositoryInProgress extends ListedRepository {
   /** Build files left to read; absent until the tree is read. */
   files?: string[];
   dockerfile?: string;
+  /** Runs that failed on this repository: past MAX_ATTEMPTS it is skipped, so one repository cannot stall the owner. */
+  attempts?: number;
 }
 
 /** A pass over the owner's repositories, saved between runs. */
@@ -65,6 +68,10 @@ export interface DiscoveryRun {
 }
 
 const SKIPPED_EXAMPLES = 5;
+/** Runs a repository may fail before it is skipped for this pass, with the failure as the reason. */
+const MAX_ATTEMPTS = 3;
+/** Images kept per pass: bounds the state kept on the ref's item (DynamoDB items hold 400 KB). */
+export const MAX_CANDIDATES = 1_000;
 
 export interface DiscoveryOptions {
   now: () => Date;
@@ -72,6 +79,8 @@ export interface DiscoveryOptions {
   intervalMs: number;
   /** Requests one run may send (a function's time is bounded); the pass goes on in the next run. */
   maxRequests?: number;
+  /** Keeps the state as it stands: called after each repository and listing page. */
+  checkpoint?: (state: DiscoveryState) => Promise<void>;
 }
 
 /** Runs discovery until the pass completes, GitHub's budget is spent or `maxRequests` are sent; `before` is not modified. */
@@ -92,21 +101,32 @@ export async function discover(target: GitHubTarget, before: DiscoveryState, git
     state.pass = newPass(target, now);
   }
   const pass = state.pass;
+  // This run's own failure, if any, is what the ref shows; an earlier one is over once a run starts.
+  delete state.lastError;
   try {
     // A page at a time, its repositories read before the next page: the saved state stays within one page.
     while (pass.pending.length > 0 || (pass.listing && !pass.listing.done)) {
       if (github.requests - spent >= (options.maxRequests ?? Infinity)) return result(false);
-      if (pass.pending.length > 0) await readRepository(target.owner, pass, github);
-      else await readListingPage(target, pass, github);
+      const read = pass.repositoriesRead;
+      const listing = pass.pending.length === 0;
+      if (listing) await readListingPage(target, pass, github);
+      else await readRepository(target.owner, pass, github);
+      if (listing || pass.repositoriesRead !== read) await options.checkpoint?.(state);
     }
   } catch (error) {
     if (error instanceof GitHubParked) state.parkedUntil = new Date(error.until).toISOString();
-    // A failed request ends the run; the next one retries it, with everything read so far kept.
-    else if (error instanceof UpstreamError) state.lastError = { kind: error.kind, message: error.message, at: options.now().toISOString() };
-    else throw error;
+    else if (error instanceof UpstreamError) {
+      // A failed request ends the run; the next one retries it, with everything read so far kept.
+      state.lastError = { kind: error.kind, message: error.message, at: options.now().toISOString() };
+      const failing = pass.pending[0];
+      if (failing && (failing.attempts = (failing.attempts ?? 0) + 1) >= MAX_ATTEMPTS) {
+        addSkipped(pass, [{ file: failing.name, written: `github:${target.owner}/${failing.name}`, reason: `skipped after ${MAX_ATTEMPTS} failed runs: ${error.message}` }]);
+        pass.pending.shift();
+        pass.repositoriesRead++;
+      }
+    } else throw error;
     return result(false);
   }
-  delete state.lastError;
   delete state.misses;
   state.last = { completedAt: options.now().toISOString(), repositoriesRead: pass.repositoriesRead, candidates: pass.candidates, skipped: pass.skipped, skippedCount: pass.skippedCount };
   delete state.pass;
@@ -182,7 +202,9 @@ function finish(owner: string, repository: RepositoryInProgress, pass: Discovery
 }
 
 function addCandidate(pass: DiscoveryPass, candidate: Candidate): void {
-  if (!pass.candidates.some((known) => known.ref === candidate.ref)) pass.candidates.push(candidate);
+  if (pass.candidates.some((known) => known.ref === candidate.ref)) return;
+  if (pass.candidates.length < MAX_CANDIDATES) pass.candidates.push(candidate);
+  else addSkipped(pass, [{ file: candidate.foundIn, written: candidate.ref, reason: `more than ${MAX_CANDIDATES} images found; the rest are not tracked` }]);
 }
 
 function addSkipped(pass: DiscoveryPass, skipped: SkippedName[]): void {

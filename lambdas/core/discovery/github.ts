@@ -58,8 +58,9 @@ export class GitHubClient {
   constructor(private readonly endpoint: GitHubEndpoint) {}
 
   /** The owner's public repositories, a page at a time: an organisation's listing, or a user's where the owner is one. */
-  async repositories(owner: string, pageUrl?: string): Promise<RepositoryPage & { url: string }> {
-    const first = (kind: 'orgs' | 'users') => `${this.endpoint.baseUrl}/${kind}/${encodeURIComponent(owner)}/repos?per_page=${PAGE_SIZE}&type=public`;
+  async repositories(owner: string, pageUrl?: string): Promise<RepositoryPage> {
+    // `type=public` is an organisation listing's filter; a user's lists only public repositories to others anyway.
+    const first = (kind: 'orgs' | 'users') => `${this.endpoint.baseUrl}/${kind}/${encodeURIComponent(owner)}/repos?per_page=${PAGE_SIZE}${kind === 'orgs' ? '&type=public' : ''}`;
     let url = pageUrl ?? first('orgs');
     let response;
     try {
@@ -71,10 +72,8 @@ export class GitHubClient {
       response = await this.get(url);
     }
     const listed = validateBody(z.array(repositorySchema), parseJsonBody(response), url, 'repository listing');
-    const next = nextPage(response.headers.get('link'));
-    // The next page is GitHub's own: a Link elsewhere is not followed.
-    if (next && new URL(next).host !== new URL(this.endpoint.baseUrl).host) throw new UpstreamError('format_changed', url, `next page link leaves the API: ${new URL(next).host}`);
-    return { url, repositories: listed.map(listedRepository), ...(next && { next }) };
+    const next = this.nextPage(response.headers.get('link'), url);
+    return { repositories: listed.map(listedRepository), ...(next && { next }) };
   }
 
   async repository(owner: string, name: string): Promise<ListedRepository> {
@@ -95,6 +94,26 @@ export class GitHubClient {
     const body = validateBody(contentSchema, parseJsonBody(await this.get(url)), url, 'file');
     if (body.encoding !== 'base64' || body.content === undefined) return undefined;
     return Buffer.from(body.content, 'base64').toString('utf8');
+  }
+
+  /**
+   * `<https://…?page=2>; rel="next", <…>; rel="last"` → the next URL. Only the API's own origin is followed: the token
+   * goes with each request, so a link elsewhere, or to plain http, is a changed format, not a page.
+   */
+  private nextPage(link: string | null, url: string): string | undefined {
+    for (const part of (link ?? '').split(',')) {
+      const written = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part)?.[1];
+      if (written === undefined) continue;
+      let next: URL;
+      try {
+        next = new URL(written, url);
+      } catch {
+        throw new UpstreamError('format_changed', url, `next page link is not a URL: ${JSON.stringify(written.slice(0, 80))}`);
+      }
+      if (next.origin !== new URL(this.endpoint.baseUrl).origin) throw new UpstreamError('format_changed', url, `next page link leaves the API: ${next.origin}`);
+      return next.href;
+    }
+    return undefined;
   }
 
   private async get(url: string) {
@@ -128,11 +147,4 @@ function listedRepository(repository: z.infer<typeof repositorySchema>): ListedR
   return { name: repository.name, defaultBranch: repository.default_branch, archived: repository.archived === true, fork: repository.fork === true };
 }
 
-/** `<https://…?page=2>; rel="next", <…>; rel="last"` → the next URL. */
-function nextPage(link: string | null): string | undefined {
-  for (const part of (link ?? '').split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (match) return match[1];
-  }
-  return undefined;
-}
+

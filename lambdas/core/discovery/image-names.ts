@@ -16,7 +16,8 @@ export type ImageName = { ok: true; ref: string } | { ok: false; reason: string 
 const TRACKED_REGISTRIES = new Set(['dockerhub', 'ghcr', 'quay']);
 /** Env values naming other env values: a chain this deep is a loop, not a name. */
 const MAX_RESOLVE_DEPTH = 8;
-const EXPRESSION = /\$\{\{\s*([^}]*?)\s*\}\}/g;
+/** Bounded, so a line of `${{` without its close (the files are anyone's) costs linear time, not a backtracking storm. */
+const EXPRESSION = /\$\{\{([^}]{0,256})\}\}/g;
 const SHELL_VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 /** Stands for a part that could not be resolved; never part of a real name. */
 const UNRESOLVED = '\u0000';
@@ -25,7 +26,7 @@ const UNRESOLVED = '\u0000';
  * Resolves `${{ … }}` expressions (and, with `shell`, `$NAME`/`${NAME}`) in a text; returns the text with unresolved
  * parts marked, and the first unresolved part as written.
  */
-export function resolveText(text: string, scope: NameScope, shell = false, depth = 0): { text: string; unresolved?: string } {
+function resolveText(text: string, scope: NameScope, shell = false, depth = 0): { text: string; unresolved?: string } {
   let unresolved: string | undefined;
   const mark = (written: string) => {
     unresolved ??= written;
@@ -38,7 +39,8 @@ export function resolveText(text: string, scope: NameScope, shell = false, depth
     if (inner.unresolved !== undefined) unresolved ??= inner.unresolved;
     return inner.text;
   };
-  let resolved = text.replace(EXPRESSION, (written, expression: string) => {
+  let resolved = text.replace(EXPRESSION, (written, inner: string) => {
+    const expression = inner.trim();
     const value = contextValue(expression, scope);
     if (value !== undefined) return value;
     const env = /^env\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expression);

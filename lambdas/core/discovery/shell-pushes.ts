@@ -12,7 +12,7 @@ export interface PushedImage {
 const VALUE_OPTIONS = new Set(['--creds', '--authfile', '--cert-dir', '--format', '-f', '--digestfile', '--sign-by', '--compression-format', '--retry', '--retry-delay']);
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 /** A GitHub expression may hold spaces and quotes: it is set aside before splitting and put back into its word. */
-const EXPRESSION = /\$\{\{[^}]*\}\}/g;
+const EXPRESSION = /\$\{\{[^}]{0,256}\}\}/g;
 
 export function pushedImages(script: string): PushedImage[] {
   const pushed: PushedImage[] = [];

@@ -9,7 +9,7 @@ export interface DiscoverySummary {
   /** Images found, each with where, less the misses. */
   images: { ref: string; foundIn: string }[];
   misses: string[];
-  /** Names in build files that could not become refs, with the first few as examples. */
+  /** How many names in build files could not become refs (the ref's warning gives the first). */
   skipped: number;
   /** When discovery next sends a request: now while a pass is under way, the reset when parked, else the next pass. */
   nextRunAt?: string;

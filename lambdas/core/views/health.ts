@@ -1,5 +1,6 @@
 // `/api/health`: whether collection works, read from the tracked refs' last outcomes (the store being readable is the
 // API's own check).
+import { durationText } from '../days.ts';
 import type { TrackedRepo } from '../ports.ts';
 
 /** Polls without any successful collection before the service says it is degraded. */
@@ -21,15 +22,12 @@ export interface CollectionHealth {
 export function collectionHealth(repos: readonly TrackedRepo[], now: Date, pollMinutes: number): CollectionHealth {
   const enabled = repos.filter((repo) => repo.enabled);
   const last = enabled.reduce<string | undefined>((newest, repo) => (repo.lastSuccessAt && (!newest || repo.lastSuccessAt > newest) ? repo.lastSuccessAt : newest), undefined);
-  const ready = last !== undefined;
+  // Nothing to collect is a state to fix, not one to wait out: a container health check must not restart it forever.
+  const ready = last !== undefined || enabled.length === 0;
   const failing = enabled.filter((repo) => repo.lastError).length;
   const stalledFor = STALLED_POLLS * pollMinutes * 60_000;
   const stalled = last === undefined ? enabled.length > 0 && failing === enabled.length : now.getTime() - Date.parse(last) > stalledFor;
   if (!stalled) return { status: 'ok', ready };
-  const since = last === undefined ? 'no tracked ref has ever been collected successfully' : `no tracked ref was collected successfully within the last ${STALLED_POLLS} polls (${formatMinutes(STALLED_POLLS * pollMinutes)}); the last success was at ${last}`;
+  const since = last === undefined ? 'no tracked ref has ever been collected successfully' : `no tracked ref was collected successfully within the last ${STALLED_POLLS} polls (${durationText(STALLED_POLLS * pollMinutes * 60_000)}); the last success was at ${last}`;
   return { status: 'degraded', reason: `${since}; ${failing} of ${enabled.length} enabled refs failed their last collection`, ready };
-}
-
-function formatMinutes(minutes: number): string {
-  return minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
 }

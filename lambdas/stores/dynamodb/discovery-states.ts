@@ -4,7 +4,26 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DiscoveryState } from '../../core/discovery/discover.ts';
 import type { DiscoveryStates } from '../../core/ports.ts';
+import * as z from 'zod/mini';
 import { REPOS_PARTITION_KEY } from './schema.ts';
+
+/** The parts of a saved state every reader relies on; other fields pass through as saved. */
+const candidates = z.array(z.object({ ref: z.string(), foundIn: z.string() }));
+const skipped = z.array(z.object({ file: z.string(), written: z.string(), reason: z.string() }));
+const stateSchema = z.looseObject({
+  pass: z.optional(
+    z.looseObject({
+      pending: z.array(z.looseObject({ name: z.string(), defaultBranch: z.string() })),
+      repositoriesRead: z.number(),
+      candidates,
+      skipped,
+      skippedCount: z.number(),
+    }),
+  ),
+  last: z.optional(z.looseObject({ repositoriesRead: z.number(), candidates, skipped, skippedCount: z.number() })),
+  parkedUntil: z.optional(z.string()),
+  nextRunAt: z.optional(z.string()),
+});
 
 export const DISCOVERY_ATTRIBUTE = 'discovery';
 export const MISSES_ATTRIBUTE = 'discovery_misses';
@@ -59,12 +78,14 @@ export function discoveryStateOf(item: Record<string, unknown>): DiscoveryState 
   const misses = item[MISSES_ATTRIBUTE] instanceof Set ? [...(item[MISSES_ATTRIBUTE] as Set<string>)].sort() : [];
   let state: DiscoveryState = {};
   if (typeof text === 'string') {
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) state = parsed as DiscoveryState;
+      parsed = JSON.parse(text);
     } catch {
-      // Starts over: a pass costs requests, never wrong numbers.
+      parsed = undefined;
     }
+    // Anything else (edited by hand, an older shape) starts over: a pass costs requests, never wrong answers.
+    if (stateSchema.safeParse(parsed).success) state = parsed as DiscoveryState;
   } else if (misses.length === 0) return undefined;
   return { ...state, ...(misses.length > 0 && { misses }) };
 }

@@ -72,6 +72,10 @@ describe('collecting a github: ref', () => {
     const item = (await repos.list()).find((repo) => repo.ref === 'github:acme/*');
     expect(item?.lastError).toBeUndefined();
     expect(item?.lastSuccessAt).toBeDefined();
+    // What discovery could not track is said on the ref, with the first example.
+    expect(item?.warnings).toEqual([
+      'github:acme/*: 1 image name not tracked (first: ${{ secrets.DOCKERHUB_USERNAME }}/secret:latest in .github/workflows/push.yml: ${{ secrets.DOCKERHUB_USERNAME }} cannot be resolved from the repository\'s files)',
+    ]);
 
     // The next poll: no GitHub request (the pass is a day old at most), the miss is left out.
     const before = fake.requests.length;
@@ -92,9 +96,15 @@ describe('collecting a github: ref', () => {
   it('carries a long pass on in another message, tracking what it found so far', async () => {
     const result = await collectMessage({ ref: 'github:acme/*' }, deps(5));
     expect(result).toMatchObject({ status: 'stored' });
-    expect(sent.at(-1)).toEqual({ messages: [{ ref: 'github:acme/*' }], delaySeconds: 1 });
+    expect(sent.at(-1)).toEqual({ messages: [{ ref: 'github:acme/*', continues: true }], delaySeconds: 1 });
     const found = sent.slice(0, -1).flatMap((batch) => batch.messages.map((child) => child.ref));
     expect(found).toEqual(['ghcr:acme/api', 'dockerhub:acme/acme-cli', 'ghcr:acme/cli']);
+
+    // The continuation sends only the images it found new, never those the message before it sent.
+    sent = [];
+    await collectMessage({ ref: 'github:acme/*', continues: true }, deps(4));
+    const next = sent.slice(0, -1).flatMap((batch) => batch.messages.map((child) => child.ref));
+    expect(next).toEqual(['dockerhub:acme/web', 'quay:acme/web', 'dockerhub:acme/worker']);
   });
 
   it('records a GitHub failure on the ref, and an unknown owner is an error there', async () => {

@@ -82,6 +82,44 @@ describe('discovery of an organisation', () => {
   });
 });
 
+describe('a repository that keeps failing', () => {
+  it('is skipped after three failed runs with the failure as the reason, so the pass completes', async () => {
+    state.owners.set('flaky', { kind: 'org', repositories: [{ name: 'worker', files: {} }, ...acmeRepositories().slice(0, 3)] });
+    fake.route('/repos/flaky/worker/git/trees/main', (_request, response) => void response.writeHead(500).end());
+    let progress: DiscoveryState = {};
+    const runs: boolean[] = [];
+    for (let i = 0; i < 4; i++) {
+      const result = await run({ owner: 'flaky', forks: false }, progress);
+      progress = result.state;
+      runs.push(result.completed);
+      if (!result.completed) expect(progress.lastError).toMatchObject({ kind: 'transient' });
+    }
+    expect(runs).toEqual([false, false, false, true]);
+    expect(progress.lastError).toBeUndefined();
+    expect(progress.last?.candidates.map((candidate) => candidate.ref)).toEqual(['ghcr:flaky/api', 'dockerhub:acme/acme-cli', 'ghcr:flaky/cli', 'dockerhub:acme/web', 'quay:acme/web']);
+    expect(progress.last?.skipped.map((skipped) => skipped.reason)).toContainEqual(expect.stringMatching(/^skipped after 3 failed runs: transient: HTTP 500/));
+  });
+
+  it('keeps its progress after each repository, for a run that never returns', async () => {
+    const saved: DiscoveryState[] = [];
+    const github = client('t0ken');
+    await discover(acme, {}, github, { now: () => new Date(time), intervalMs: DAY_MS, maxRequests: 12, checkpoint: async (state) => void saved.push(structuredClone(state)) });
+    // The listing page, then each repository read: the last checkpoint is where a crashed run resumes.
+    expect(saved.length).toBeGreaterThan(5);
+    expect(saved.at(-1)?.pass?.repositoriesRead).toBe(saved.length - 1);
+  });
+});
+
+describe('listing links', () => {
+  it('follows a next page only on the API origin: another host, or plain http, is a changed format', async () => {
+    const evil = { kind: 'org' as const, repositories: [{ name: 'one', files: {} }] };
+    state.owners.set('evil', evil);
+    fake.route('/orgs/evil/repos', (_request, response) => void response.writeHead(200, { 'content-type': 'application/json', link: '<https://elsewhere.example/orgs/evil/repos?page=2>; rel="next"' }).end('[]'));
+    const result = await run({ owner: 'evil', forks: false }, {});
+    expect(result.state.lastError).toMatchObject({ kind: 'format_changed', message: expect.stringContaining('leaves the API: https://elsewhere.example') });
+  });
+});
+
 describe('within GitHub budget', () => {
   it('spends the anonymous 60 requests, parks until the reset, and resumes where it stopped', async () => {
     const uninterrupted = (await run(acme, {})).requests;
