@@ -382,6 +382,27 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     expect(await plain.locator('#notices').isHidden()).toBe(true);
   });
 
+  it('filters by the github: ref that discovered an image, in the URL, and only where discovery is in use', async () => {
+    const page = await openWith((body) => {
+      for (const row of body.repositories) {
+        if (row.ref !== 'ghcr:acme/api' && row.ref !== 'quay:acme/api') continue;
+        row.discovered_by = 'github:acme/*';
+        row.found_in = `github:acme/api .github/workflows/${row.registry}.yml`;
+      }
+    });
+    expect(await page.locator('#source-field').isVisible()).toBe(true);
+    expect(await page.locator('#source option').allTextContents()).toEqual(['All sources', 'found by github:acme/*']);
+    await page.locator('#source').selectOption('github:acme/*');
+    await expect.poll(() => page.locator('#repositories tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-ref')))).toEqual(['ghcr:acme/api', 'quay:acme/api']);
+    expect(new URL(page.url()).searchParams.get('source')).toBe('github:acme/*');
+    // The search reads where an image was found too.
+    await page.locator('#source').selectOption('');
+    await page.locator('#search').fill('quay.yml');
+    await expect.poll(() => page.locator('#repositories tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-ref')))).toEqual(['quay:acme/api']);
+    // Without discovery there is nothing to filter by.
+    expect(await (await open()).locator('#source-field').isHidden()).toBe(true);
+  });
+
   it('titles the charts by what they count: pulls, or Quay’s actions', async () => {
     const page = await open();
     expect(await page.locator('.chart figcaption').allTextContents()).toEqual(['Cumulative pulls', 'Daily pulls']);
