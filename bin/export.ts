@@ -1,7 +1,8 @@
 // `npm run export`: every reading kept, as CSV, from local mode's store or a deployed stack (see cli/history.ts).
 import '../cli/sdk-notice.ts';
+import { EXIT, UsageError } from '../cli/exit.ts';
 import { writeFile } from 'node:fs/promises';
-import { EXIT, EXPORT_HELP, EXPORT_USAGE, UsageError, openHistoryStores, parseExportArgs } from '../cli/history.ts';
+import { EXPORT_HELP, EXPORT_USAGE, openHistoryStores, parseExportArgs } from '../cli/history.ts';
 import { exportCsv } from '../lambdas/core/history-files.ts';
 import { exportHistory } from '../lambdas/core/history-transfer.ts';
 import type { HistoryStores } from '../lambdas/stores/stack-stores.ts';

@@ -1,6 +1,7 @@
 // `npm run import`: history files into local mode's store or a deployed stack (see cli/history.ts).
 import '../cli/sdk-notice.ts';
-import { EXIT, IMPORT_HELP, IMPORT_USAGE, UsageError, openHistoryStores, parseImportArgs, readHistoryFiles, renderImportReport } from '../cli/history.ts';
+import { EXIT, UsageError } from '../cli/exit.ts';
+import { IMPORT_HELP, IMPORT_USAGE, openHistoryStores, parseImportArgs, readHistoryFiles, renderImportReport } from '../cli/history.ts';
 import { HistoryFileError } from '../lambdas/core/history-files.ts';
 import { type ParsedFiles, importHistory, parseHistoryFiles } from '../lambdas/core/history-transfer.ts';
 import type { HistoryStores } from '../lambdas/stores/stack-stores.ts';

@@ -1,6 +1,7 @@
 // `npm run repos`: list, add, remove, enable, disable and label tracked refs, in the deployed stack or in local mode's DATA_DIR.
 import '../cli/sdk-notice.ts';
-import { EXIT, REPOS_HELP, REPOS_USAGE, UsageError, changeExitCode, parseReposArgs, renderChanges, renderList, renderUrls } from '../cli/repos.ts';
+import { EXIT, UsageError } from '../cli/exit.ts';
+import { REPOS_HELP, REPOS_USAGE, changeExitCode, parseReposArgs, renderChanges, renderList, renderUrls } from '../cli/repos.ts';
 import { DEFAULTS } from '../lambdas/core/defaults.ts';
 import { type RepoStore, applyChange, checkRepos, labelTracked } from '../lambdas/core/repo-commands.ts';
 import { openLocalRepoStore } from '../lambdas/local/data-dir.ts';

@@ -4,7 +4,7 @@ import { ConfigError } from '../lambdas/core/config.ts';
 import { DataDirError, NoLocalDataError } from '../lambdas/local/data-dir.ts';
 import { ListenError } from '../lambdas/local/server.ts';
 
-export const EXIT_STATUS = { unusable: 1, badSetting: 2 } as const;
+const EXIT_STATUS = { unusable: 1, badSetting: 2 } as const;
 
 export function explainFailure(error: unknown): { status: number; message: string } | undefined {
   if (error instanceof ConfigError) return { status: EXIT_STATUS.badSetting, message: error.message };

@@ -9,16 +9,11 @@ import { REGISTRIES, type Registry } from '../lambdas/core/refs.ts';
 import { openLocalDynamo } from '../lambdas/local/data-dir.ts';
 import { localStoreEnv } from '../lambdas/local/dynamo.ts';
 import { documentClient } from '../lambdas/stores/dynamodb/client.ts';
-import { storesFromEnv } from '../lambdas/stores/from-env.ts';
+import { historyStoresFromEnv } from '../lambdas/stores/from-env.ts';
 import { type HistoryStores, openStackHistoryStores } from '../lambdas/stores/stack-stores.ts';
 import { plural } from './layout.ts';
+import { UsageError } from './exit.ts';
 
-/** Exit status of both commands. */
-export const EXIT = { ok: 0, unreachable: 1, rejected: 2 } as const;
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 export type HistoryTarget = { kind: 'local' } | { kind: 'aws'; stack: string; region?: string };
 
@@ -150,6 +145,6 @@ export async function openHistoryStores(target: HistoryTarget, options: { create
   if (target.kind === 'aws') return openStackHistoryStores(target);
   const dataDir = process.env.DATA_DIR || DEFAULTS.dataDir;
   const dynamo = await openLocalDynamo(dataDir, { create: options.create, command: options.command, busyAdvice: 'stop it first, then run this again' });
-  const { series, readModel } = storesFromEnv(localStoreEnv(process.env), documentClient(dynamo.client));
+  const { series, readModel } = historyStoresFromEnv(localStoreEnv(process.env), documentClient(dynamo.client));
   return { series, readModel, where: `local data in ${resolve(dataDir)}`, explain: () => undefined, close: () => dynamo.close() };
 }

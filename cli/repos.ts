@@ -5,6 +5,7 @@ import { CHANGE_COMMANDS, type ChangeCommand, type ChangeResult, type ChangeStat
 import { type DiscoverySummary, discoverySummary } from '../lambdas/core/discovery/summary.ts';
 import type { StackUrls } from '../lambdas/stores/stack-outputs.ts';
 import { describeError, plural, shortTime, table } from './layout.ts';
+import { EXIT, UsageError } from './exit.ts';
 
 export type ReposCommand = 'list' | 'label' | 'urls' | ChangeCommand;
 
@@ -20,12 +21,6 @@ export interface ReposInvocation {
   target: ReposTarget;
 }
 
-/** Exit status of the repos CLI. */
-export const EXIT = { ok: 0, unreachable: 1, rejected: 2 } as const;
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 export const REPOS_USAGE =
   'Usage: npm run repos -- <list|add|remove|enable|disable|label|urls> [ref...] [--local | --stack <name> --region <region> | --table <name>] [--json]';

@@ -26,5 +26,3 @@ export function stoppedAtOnceLine(collecting: readonly string[]): string {
     ? 'stopped at once'
     : `stopped at once; ${plural(collecting.length, 'collection')} cut short (collected again at the next start)`;
 }
-
-/** `1h`, `10m`, `30s`, `1500ms`: the largest unit that divides the interval. */

@@ -1,7 +1,7 @@
 // Wires pullwatch's constructs into one stack and publishes the URLs and names a user needs after deploying.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { STORE_KIND_OUTPUT } from '../lambdas/core/store-guard.ts';
+import { STACK_OUTPUTS } from '../lambdas/core/stack-outputs.ts';
 import { Alarms } from './alarms.ts';
 import { Collector } from './collector.ts';
 import { Dashboard } from './dashboard.ts';
@@ -43,32 +43,32 @@ export class PullwatchStack extends Stack {
     const dashboard = new Dashboard(this, 'Dashboard', { apiDomainName: queryApi.domainName });
     new Alarms(this, 'Alarms', { collector, pollMinutes: props.pollMinutes, ...(props.alarmEmail && { alarmEmail: props.alarmEmail }) });
 
-    new CfnOutput(this, 'DashboardUrl', {
+    new CfnOutput(this, STACK_OUTPUTS.dashboardUrl, {
       description: 'The dashboard; the API is also served here under /api',
       value: `https://${dashboard.distribution.distributionDomainName}`,
     });
-    new CfnOutput(this, 'ApiUrl', {
+    new CfnOutput(this, STACK_OUTPUTS.apiUrl, {
       description: 'The HTTP API itself (routes start with /api); the same API answers at DashboardUrl/api, cached',
       value: queryApi.stage.url,
     });
-    new CfnOutput(this, 'ReposTableName', {
+    new CfnOutput(this, STACK_OUTPUTS.reposTable, {
       description: 'DynamoDB table of tracked refs: one item per ref, partition key "ref"',
       value: repoTable.table.tableName,
     });
-    new CfnOutput(this, 'SeriesStoreName', {
+    new CfnOutput(this, STACK_OUTPUTS.seriesStoreName, {
       description: 'Where the samples live: a DynamoDB table name, or "database.table" in Timestream',
       value: seriesStore.storeName,
     });
-    new CfnOutput(this, STORE_KIND_OUTPUT, { description: 'timestream or dynamodb', value: seriesStore.kind });
-    new CfnOutput(this, 'ReadModelTableName', {
+    new CfnOutput(this, STACK_OUTPUTS.seriesStoreKind, { description: 'timestream or dynamodb', value: seriesStore.kind });
+    new CfnOutput(this, STACK_OUTPUTS.readModelTable, {
       description: 'DynamoDB table the default views are served from (view and generation items): the series table itself on the DynamoDB store',
       value: seriesStore.readModelTableName,
     });
-    new CfnOutput(this, 'IngestUrl', {
+    new CfnOutput(this, STACK_OUTPUTS.ingestUrl, {
       description: "Self-hosted registries' notifications endpoint (config.yml notifications.endpoints[].url)",
       value: `https://${queryApi.domainName}${INGEST_ROUTE}`,
     });
-    new CfnOutput(this, 'DispatchFunctionName', {
+    new CfnOutput(this, STACK_OUTPUTS.dispatchFunction, {
       description: 'The function that starts a collection round; `npm run collect -- --aws` invokes it to collect now',
       value: collector.dispatchFunction.functionName,
     });

@@ -97,7 +97,7 @@ export function isoSeconds(iso: string): string {
 
 /** A duration as settings write it, in its largest whole unit: `3h`, `90m`, `30s`, `1d`. */
 export function durationText(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', HOUR_MS], ['m', 60_000], ['s', 1_000]] as const) {
+  for (const [unit, size] of [['d', DAY_MS], ['h', HOUR_MS], ['m', 60_000], ['s', 1_000]] as const) {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;

@@ -1,7 +1,7 @@
 // History files pullwatch reads and writes: registry-stats v1 daily snapshots (`YYYY-MM-DD.json`), pullwatch's
 // `/api/pulls` CSV, and its full export (every kept reading as one CSV row).
 import * as z from 'zod/mini';
-import { addDays, instantMs, isCalendarDay } from './days.ts';
+import { DAY_MS, HOUR_MS, dayNumber, dayOfMs, instantMs, isCalendarDay } from './days.ts';
 import { REGISTRIES, type Registry, tryParseRef } from './refs.ts';
 import type { Sample } from './samples.ts';
 import { toCsv } from './render/csv.ts';
@@ -172,7 +172,7 @@ function lineOfPath(text: string, path: readonly PropertyKey[]): number {
 // pullwatch CSV
 
 /** The full export's columns: every reading kept, as stored. */
-export const EXPORT_COLUMNS = ['registry', 'repo', 'measure', 'collected_at', 'pull_count', 'star_count', 'last_updated', 'tag_count'] as const;
+const EXPORT_COLUMNS = ['registry', 'repo', 'measure', 'collected_at', 'pull_count', 'star_count', 'last_updated', 'tag_count'] as const;
 
 /** The full export: one row per reading, sorted by series then time, exact times kept (milliseconds included). */
 export function exportCsv(samples: readonly Sample[]): string {
@@ -314,7 +314,6 @@ function parsePullwatchCsv(file: string, text: string, options: ParseOptions): P
 
 /** The count at the end of a day (or hour) as a reading one second before that end, and never after `now`. */
 function closingTime(startMs: number, hourly: boolean, now: Date): string {
-  const day = new Date(startMs).toISOString().slice(0, 10);
-  const end = hourly ? startMs + 3_600_000 - 1_000 : Date.parse(`${addDays(day, 1)}T00:00:00.000Z`) - 1_000;
+  const end = hourly ? startMs + HOUR_MS - 1_000 : (dayNumber(dayOfMs(startMs)) + 1) * DAY_MS - 1_000;
   return new Date(Math.min(end, now.getTime())).toISOString();
 }

@@ -4,7 +4,7 @@ import { DAY_MS, addDays, dayOf } from './days.ts';
 import { type ParseOptions, type ParsedHistoryFile, parseHistoryFile } from './history-files.ts';
 import type { ReadModel, SeriesStore } from './ports.ts';
 import { type SeriesView, viewSamples } from './read-model.ts';
-import { type Sample, seriesKey } from './samples.ts';
+import { type Sample, bySeriesThenTime, seriesKey } from './samples.ts';
 
 export interface HistoryFile {
   name: string;
@@ -97,7 +97,7 @@ function skipReason(sample: Sample, stored: [number, string] | undefined): strin
 async function write(samples: readonly Sample[], deps: TransferDeps): Promise<void> {
   if (samples.length === 0) return;
   // One series' readings in one batch where they fit: the read model folds each series once per call.
-  const ordered = [...samples].sort((a, b) => (seriesKey(a) < seriesKey(b) ? -1 : seriesKey(a) > seriesKey(b) ? 1 : a.collectedAt < b.collectedAt ? -1 : 1));
+  const ordered = [...samples].sort(bySeriesThenTime);
   for (let start = 0; start < ordered.length; start += WRITE_BATCH) {
     const batch = ordered.slice(start, start + WRITE_BATCH);
     await deps.readModel.apply(batch);
@@ -134,7 +134,7 @@ export async function exportHistory(deps: Omit<TransferDeps, 'readModel'> & { re
     const reading = merged.get(`${view.key} ${view.tags.at}`) ?? merged.get(`${view.key} ${view.latest.collectedAt}`)!;
     reading.tagCount = view.tags.count;
   }
-  return [...merged.values()].sort((a, b) => (seriesKey(a) < seriesKey(b) ? -1 : seriesKey(a) > seriesKey(b) ? 1 : a.collectedAt < b.collectedAt ? -1 : 1));
+  return [...merged.values()].sort(bySeriesThenTime);
 }
 
 /** The view's own readings; a Quay view's baseline is a sum of days, not a reading, so it stays out. */

@@ -2,6 +2,7 @@
 import type * as z from 'zod/mini';
 import { type RateLimitDetail, UpstreamError } from './errors.ts';
 import type { Pacer, Turn } from './pacing.ts';
+import { readAnnounced } from './rate-budget.ts';
 
 export interface HttpSettings {
   timeoutMs: number;
@@ -150,9 +151,8 @@ function throttledUntilOf(response: Response, now: number): number | undefined {
   if (response.status !== 403) return undefined;
   const retryAt = retryAtFrom(response.headers, now);
   if (retryAt !== undefined) return retryAt;
-  const reset = response.headers.get('x-ratelimit-reset')?.trim();
-  if (response.headers.get('x-ratelimit-remaining')?.trim() !== '0' || !reset || !/^\d+$/.test(reset)) return undefined;
-  return Math.max(now, Number(reset) * 1000);
+  const announced = readAnnounced(response.headers);
+  return announced?.remaining === 0 ? Math.max(now, announced.resetAt) : undefined;
 }
 
 /** A request that got no answer, said with the host and what went wrong, not the runtime's error chain. */

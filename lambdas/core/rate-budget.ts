@@ -1,4 +1,5 @@
 // What a registry announced of its request budget (X-RateLimit-Limit / -Remaining / -Reset), and how fast it lets one send.
+import { DAY_MS } from './days.ts';
 
 export interface AssumedBudget {
   limit: number;
@@ -35,7 +36,7 @@ export interface BudgetPlan {
 }
 
 /** A reset further away than this is a clock or header error: pacing by it would stall collection for days. */
-const MAX_CREDIBLE_WINDOW_MS = 86_400_000;
+const MAX_CREDIBLE_WINDOW_MS = DAY_MS;
 
 export class RateBudget {
   private announcedLimit: number | undefined;

@@ -26,6 +26,12 @@ export function seriesKey(sample: Pick<Sample, 'registry' | 'repo'>): string {
   return `${sample.registry}:${sample.repo}`;
 }
 
+/** Readings in series order, then time order: how history is written and exported. */
+export function bySeriesThenTime(a: Sample, b: Sample): number {
+  const [left, right] = [seriesKey(a), seriesKey(b)];
+  return left < right ? -1 : left > right ? 1 : a.collectedAt < b.collectedAt ? -1 : 1;
+}
+
 /** One repository, or one path in every registry that has it (`nginx` tracked on Docker Hub and GHCR). */
 export interface RepoSelector {
   registry?: Registry;

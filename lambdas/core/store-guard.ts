@@ -1,9 +1,6 @@
 // The store guard's rule: a deployed stack keeps the series store it was deployed with, unless the deploy says
 // otherwise (-c allowStoreChange=true). Switching silently would start the dashboard empty beside the old samples.
 
-/** The stack output naming the store a deployed stack was built with (lib/pullwatch-stack.ts). */
-export const STORE_KIND_OUTPUT = 'SeriesStoreKind';
-
 export interface StoreChange {
   readonly stackName: string;
   /** The store the deployed stack has; undefined for a stack deployed for the first time. */

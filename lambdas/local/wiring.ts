@@ -53,7 +53,7 @@ export function localSettingsFromEnv(env: Env): LocalSettings {
 }
 
 /** REPOS is read as `repos add` reads its arguments: a bad ref is reported with its reason and skipped, the others tracked. */
-export function refsFromEnv(text: string): RefsFromEnv {
+function refsFromEnv(text: string): RefsFromEnv {
   const refs = new Map<string, string | undefined>();
   const rejected: RefsFromEnv['rejected'] = [];
   for (const input of text.split(',').filter((part) => part.trim() !== '')) {

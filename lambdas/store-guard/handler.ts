@@ -2,7 +2,8 @@
 // fails, and the whole deploy rolls back before any new store is created, when the series store would change unasked.
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { STORE_KIND_OUTPUT, storeChangeRefusal } from '../core/store-guard.ts';
+import { STACK_OUTPUTS } from '../core/stack-outputs.ts';
+import { storeChangeRefusal } from '../core/store-guard.ts';
 import { logger } from '../logger.ts';
 
 /** The custom resource's properties (lib/store-guard.ts); CloudFormation passes every value as a string. */
@@ -23,17 +24,19 @@ export async function judge(event: CloudFormationCustomResourceEvent, deps: Stor
   const requested = properties(event.ResourceProperties);
   const stackName = stackNameOf(event.StackId);
   let recorded: string | undefined;
+  let stack: Stack | undefined;
   if (event.RequestType === 'Update') {
     recorded = properties(event.OldResourceProperties).Store;
   } else {
     // A stack deployed before it had a guard: its last deploy's outputs still say which store it has.
-    const stack = await deps.describeStack(event.StackId);
-    recorded = stack?.Outputs?.find((output) => output.OutputKey === STORE_KIND_OUTPUT)?.OutputValue;
+    stack = await deps.describeStack(event.StackId);
+    recorded = stack?.Outputs?.find((output) => output.OutputKey === STACK_OUTPUTS.seriesStoreKind)?.OutputValue;
   }
   const refusal = storeChangeRefusal({ stackName, recorded, requested: requested.Store, allowStoreChange: requested.AllowStoreChange === 'true' });
   if (!refusal) return { status: 'SUCCESS' };
   // A rollback puts the recorded store back: refusing it would leave the stack in UPDATE_ROLLBACK_FAILED.
-  const status = (await deps.describeStack(event.StackId))?.StackStatus ?? '';
+  stack ??= await deps.describeStack(event.StackId);
+  const status = stack?.StackStatus ?? '';
   if (status.includes('ROLLBACK')) return { status: 'SUCCESS' };
   return { status: 'FAILED', reason: refusal };
 }

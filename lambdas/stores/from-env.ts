@@ -27,17 +27,25 @@ export function storesFromEnv(env: Env, dynamo: DynamoDBDocumentClient = documen
   return {
     repos: new DynamoRepoList(dynamo, requireEnv(env, 'REPOS_TABLE')),
     discovery: new DynamoDiscoveryStates(dynamo, requireEnv(env, 'REPOS_TABLE')),
-    series: seriesStoreFromEnv(env, dynamo),
+    ...historyStoresFromEnv(env, dynamo),
+  };
+}
+
+/** The history alone, the series store and the read model: what the import and export of a deployed stack open. */
+export function historyStoresFromEnv(env: Env, dynamo: DynamoDBDocumentClient, region?: string): Pick<Stores, 'series' | 'readModel'> {
+  return {
+    series: seriesStoreFromEnv(env, dynamo, region),
     readModel: new DynamoReadModel(dynamo, requireEnv(env, 'READ_MODEL_TABLE'), retentionDaysFromEnv(env)),
   };
 }
 
-function seriesStoreFromEnv(env: Env, dynamo: DynamoDBDocumentClient): SeriesStore {
+/** `region`: where the Timestream clients go, when not the SDK's own lookup (the import CLI's --region). */
+function seriesStoreFromEnv(env: Env, dynamo: DynamoDBDocumentClient, region?: string): SeriesStore {
   const kind = requireEnv(env, 'SERIES_STORE');
   if (kind === 'dynamodb') return new DynamoSeriesStore(dynamo, requireEnv(env, 'SERIES_TABLE'), retentionDaysFromEnv(env));
   if (kind === 'timestream') {
     // Loaded on first use: the DynamoDB store's functions never load the Timestream clients.
-    return lazyTimestreamSeriesStore({ database: requireEnv(env, 'TIMESTREAM_DATABASE'), table: requireEnv(env, 'TIMESTREAM_TABLE') });
+    return lazyTimestreamSeriesStore({ database: requireEnv(env, 'TIMESTREAM_DATABASE'), table: requireEnv(env, 'TIMESTREAM_TABLE') }, region);
   }
   throw new ConfigError(`SERIES_STORE=${JSON.stringify(kind)}: expected dynamodb or timestream`);
 }

@@ -3,13 +3,9 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RepoStore } from '../core/repo-commands.ts';
+import { STACK_OUTPUTS } from '../core/stack-outputs.ts';
 import { DynamoRepoList } from './dynamodb/repo-table.ts';
 import { documentClient } from './dynamodb/client.ts';
-
-/** The stack output naming the repos table (lib/pullwatch-stack.ts). */
-export const REPOS_TABLE_OUTPUT = 'ReposTableName';
-/** The stack outputs holding its URLs (lib/pullwatch-stack.ts); stacks deployed before the webhook have no IngestUrl. */
-export const URL_OUTPUTS = { dashboard: 'DashboardUrl', api: 'ApiUrl', ingest: 'IngestUrl' } as const;
 
 /** The stack, its output or the region could not be found; the message says which, and what to pass instead. */
 export class AwsTargetError extends Error {
@@ -30,43 +26,44 @@ export interface StackUrls {
   ingest?: string;
 }
 
-/** The dashboard, API and ingest URLs of a deployed stack, from its outputs. */
-export async function stackUrls(target: { stack: string; region?: string }): Promise<StackUrls> {
+/** A deployed stack's outputs, read once: `output` requires one, `optionalOutput` allows a stack deployed before it. */
+export interface DeployedStack {
+  stack: string;
+  region: string;
+  output(name: string): string;
+  optionalOutput(name: string): string | undefined;
+}
+
+/** One DescribeStacks, in the region given or the profile's; a failure is said in terms of the stack and region. */
+export async function readStack(target: { stack: string; region?: string }): Promise<DeployedStack> {
   const cloudformation = new CloudFormationClient(target.region ? { region: target.region } : {});
   try {
     const region = await resolveRegion(cloudformation);
     const where = { stack: target.stack, region };
+    let found: StackOutputs;
     try {
-      const found = await describeStackOutputs(cloudformation, where);
-      const ingest = found.outputs[URL_OUTPUTS.ingest];
-      return {
-        dashboard: requireOutput(found, { ...where, output: URL_OUTPUTS.dashboard }),
-        api: requireOutput(found, { ...where, output: URL_OUTPUTS.api }),
-        ...(ingest && { ingest }),
-      };
+      found = await describeStackOutputs(cloudformation, where);
     } catch (error) {
       throw new AwsTargetError(explainAwsError(error, where) ?? messageOf(error), { cause: error });
     }
+    return { ...where, output: (output) => requireOutput(found, { ...where, output }), optionalOutput: (output) => found.outputs[output] };
   } finally {
     cloudformation.destroy();
   }
+}
+
+/** The dashboard, API and ingest URLs of a deployed stack, from its outputs. */
+export async function stackUrls(target: { stack: string; region?: string }): Promise<StackUrls> {
+  const stack = await readStack(target);
+  const ingest = stack.optionalOutput(STACK_OUTPUTS.ingestUrl);
+  return { dashboard: stack.output(STACK_OUTPUTS.dashboardUrl), api: stack.output(STACK_OUTPUTS.apiUrl), ...(ingest && { ingest }) };
 }
 
 export async function openStackRepoStore(target: StackTarget): Promise<RepoStore> {
   const dynamodb = new DynamoDBClient(target.region ? { region: target.region } : {});
   try {
     const region = await resolveRegion(dynamodb);
-    let table = target.table;
-    if (table === undefined) {
-      const cloudformation = new CloudFormationClient({ region });
-      try {
-        table = await stackOutput(cloudformation, { stack: target.stack, region, output: REPOS_TABLE_OUTPUT });
-      } catch (error) {
-        throw new AwsTargetError(explainAwsError(error, { region, stack: target.stack }) ?? messageOf(error), { cause: error });
-      } finally {
-        cloudformation.destroy();
-      }
-    }
+    const table = target.table ?? (await readStack({ stack: target.stack, region })).output(STACK_OUTPUTS.reposTable);
     const context = { region, table, ...(target.table === undefined && { stack: target.stack }) };
     return {
       repos: new DynamoRepoList(documentClient(dynamodb), table),
@@ -80,11 +77,6 @@ export async function openStackRepoStore(target: StackTarget): Promise<RepoStore
   }
 }
 
-/** The value of one output of a deployed stack; AwsTargetError names the stack and region when either is missing. */
-export async function stackOutput(cloudformation: CloudFormationClient, where: { stack: string; region: string; output: string }): Promise<string> {
-  return requireOutput(await describeStackOutputs(cloudformation, where), where);
-}
-
 interface StackOutputs {
   outputs: Record<string, string>;
   status: string;
@@ -96,7 +88,7 @@ function requireOutput({ outputs, status }: StackOutputs, where: { stack: string
   if (!value) {
     throw new AwsTargetError(
       `stack "${stack}" in ${region} has no ${output} output (its outputs: ${Object.keys(outputs).join(', ') || 'none'}; status ${status}); ` +
-        (output === REPOS_TABLE_OUTPUT
+        (output === STACK_OUTPUTS.reposTable
           ? 'is it a pullwatch stack? Pass --stack <name> or --table <name>'
           : 'is it a pullwatch stack, deployed since pullwatch has this output? Redeploy it with `npx cdk deploy`, or pass --stack <name>'),
     );
@@ -156,7 +148,7 @@ export function explainAwsError(error: unknown, where: { region: string; stack?:
     );
   }
   if (error.name === 'ResourceNotFoundException' && where.table) {
-    const origin = where.stack ? `, named by stack ${where.stack}'s ${REPOS_TABLE_OUTPUT} output` : '';
+    const origin = where.stack ? `, named by stack ${where.stack}'s ${STACK_OUTPUTS.reposTable} output` : '';
     return `table "${where.table}" not found in ${where.region}${origin}: check --region${where.stack ? '' : ' and --table'}`;
   }
   if (REFUSED.has(error.name)) return `AWS refused the request in ${where.region} (${error.name}): ${error.message}`;

@@ -1,11 +1,9 @@
 // `npm run collect -- --aws`: starts a collection round in a deployed stack now, by invoking its dispatch function (named
 // by the stack's DispatchFunctionName output) as the schedule would, and reports how many refs it queued.
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { AwsTargetError, explainAwsError, messageOf, resolveRegion, stackOutput } from './stack-outputs.ts';
+import { STACK_OUTPUTS } from '../core/stack-outputs.ts';
+import { AwsTargetError, explainAwsError, messageOf, readStack, resolveRegion } from './stack-outputs.ts';
 
-/** The stack output naming the dispatch function (lib/pullwatch-stack.ts). */
-export const DISPATCH_FUNCTION_OUTPUT = 'DispatchFunctionName';
 
 export interface CollectionStarted {
   stack: string;
@@ -22,15 +20,7 @@ export async function startCollection(target: { stack: string; region?: string }
   try {
     const region = await resolveRegion(lambda);
     const where = { stack: target.stack, region };
-    const cloudformation = new CloudFormationClient({ region });
-    let functionName: string;
-    try {
-      functionName = await stackOutput(cloudformation, { ...where, output: DISPATCH_FUNCTION_OUTPUT });
-    } catch (error) {
-      throw new AwsTargetError(explainAwsError(error, where) ?? messageOf(error), { cause: error });
-    } finally {
-      cloudformation.destroy();
-    }
+    const functionName = (await readStack(where)).output(STACK_OUTPUTS.dispatchFunction);
     return { ...where, functionName, ...(await invokeDispatch(lambda, functionName, where)) };
   } finally {
     lambda.destroy();

@@ -1,6 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError, changeExitCode, parseReposArgs, renderChanges, renderList } from '../../cli/repos.ts';
+import { UsageError } from '../../cli/exit.ts';
+import { changeExitCode, parseReposArgs, renderChanges, renderList } from '../../cli/repos.ts';
 import { applyChange, checkRepos, findTracked, labelTracked } from '../../lambdas/core/repo-commands.ts';
 import { LOCAL_TABLES } from '../../lambdas/local/dynamo.ts';
 import { DynamoRepoList } from '../../lambdas/stores/dynamodb/repo-table.ts';

@@ -54,6 +54,7 @@ const WINDOWS = ['1d', '7d', '30d'] as const;
 export function prometheusText(input: PrometheusInput): string {
   const pulls = input.samples.filter((sample) => sample.measure === undefined);
   const actions = input.samples.filter((sample) => sample.measure === 'daily_actions');
+  const health = sourceHealth(input.refs);
   const families: Family[] = [
     {
       name: 'pullwatch_image_pulls',
@@ -99,12 +100,12 @@ export function prometheusText(input: PrometheusInput): string {
     {
       name: 'pullwatch_source_up',
       help: 'Per registry with tracked refs: 1 while at least one of its refs did not fail last, 0 when every one failed (the source is degraded).',
-      series: sourceHealth(input.refs).map(({ registry, up }) => ({ labels: [['registry', registry]], value: up ? 1 : 0 })),
+      series: health.map(({ registry, up }) => ({ labels: [['registry', registry]], value: up ? 1 : 0 })),
     },
     {
       name: 'pullwatch_source_last_success_timestamp_seconds',
       help: 'Per registry: Unix time of the newest successful collection of any of its refs; absent until one succeeds.',
-      series: sourceHealth(input.refs).flatMap(({ registry, lastSuccess }) => (lastSuccess === undefined ? [] : [{ labels: [['registry', registry]], value: lastSuccess }])),
+      series: health.flatMap(({ registry, lastSuccess }) => (lastSuccess === undefined ? [] : [{ labels: [['registry', registry]], value: lastSuccess }])),
     },
     {
       name: 'pullwatch_poll_interval_seconds',

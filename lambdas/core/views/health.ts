@@ -4,7 +4,7 @@ import { durationText } from '../days.ts';
 import type { TrackedRepo } from '../ports.ts';
 
 /** Polls without any successful collection before the service says it is degraded. */
-export const STALLED_POLLS = 3;
+const STALLED_POLLS = 3;
 
 export interface CollectionHealth {
   status: 'ok' | 'degraded';
@@ -28,6 +28,6 @@ export function collectionHealth(repos: readonly TrackedRepo[], now: Date, pollM
   const stalledFor = STALLED_POLLS * pollMinutes * 60_000;
   const stalled = last === undefined ? enabled.length > 0 && failing === enabled.length : now.getTime() - Date.parse(last) > stalledFor;
   if (!stalled) return { status: 'ok', ready };
-  const since = last === undefined ? 'no tracked ref has ever been collected successfully' : `no tracked ref was collected successfully within the last ${STALLED_POLLS} polls (${durationText(STALLED_POLLS * pollMinutes * 60_000)}); the last success was at ${last}`;
+  const since = last === undefined ? 'no tracked ref has ever been collected successfully' : `no tracked ref was collected successfully within the last ${STALLED_POLLS} polls (${durationText(stalledFor)}); the last success was at ${last}`;
   return { status: 'degraded', reason: `${since}; ${failing} of ${enabled.length} enabled refs failed their last collection`, ready };
 }

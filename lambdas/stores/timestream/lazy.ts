@@ -3,7 +3,9 @@
 import type { SeriesStore } from '../../core/ports.ts';
 import type { TimestreamTarget } from './series.ts';
 
-export function lazyTimestreamSeriesStore(target: TimestreamTarget): SeriesStore {
+/** `region`: the clients' region; absent, the SDK's own lookup (AWS_REGION in a function). */
+export function lazyTimestreamSeriesStore(target: TimestreamTarget, region?: string): SeriesStore {
+  const config = region ? { region } : {};
   let loading: Promise<SeriesStore> | undefined;
   const store = (): Promise<SeriesStore> =>
     (loading ??= (async () => {
@@ -12,7 +14,7 @@ export function lazyTimestreamSeriesStore(target: TimestreamTarget): SeriesStore
         import('@aws-sdk/client-timestream-write'),
         import('@aws-sdk/client-timestream-query'),
       ]);
-      return new TimestreamSeriesStore(new TimestreamWriteClient({}), new TimestreamQueryClient({}), target);
+      return new TimestreamSeriesStore(new TimestreamWriteClient(config), new TimestreamQueryClient(config), target);
     })());
   return {
     write: async (samples) => (await store()).write(samples),
